@@ -1,0 +1,13 @@
+DROP TABLE api_tokens;
+DROP TABLE unavailability;
+DROP TABLE census;
+DROP TABLE nurse_ratios;
+DROP TABLE staffing_requirements;
+DROP TABLE shift_templates;
+DROP TABLE credentials;
+DROP TABLE staff_wards;
+DROP TABLE staff;
+DROP TABLE skills;
+DROP TABLE roles;
+DROP TABLE wards;
+DROP TABLE sites;

@@ -1,0 +1,1 @@
+//! rota-solver: staff rostering as a mixed-integer program (under construction).

@@ -1,0 +1,283 @@
+//! The OpenAPI 3.1 document. Schemas come from the DTOs (utoipa derives); the CRUD paths are
+//! generated from the same resource table that mounts the routes, so the two cannot drift.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, PathsBuilder, Ref, Required, ResponseBuilder};
+use utoipa::OpenApi;
+use utoipa_scalar::{Scalar, Servable};
+
+use super::RESOURCES;
+use crate::error::Problem;
+use crate::services::catalogue::{CatalogueEntry, CatalogueInput};
+use crate::services::crud::Record;
+use crate::services::hospital::{NurseRatio, NurseRatioInput, Site, SiteInput, Ward, WardInput};
+use crate::services::planning::{
+    CensusEntry, CensusInput, DemandLine, ShiftOccurrence, ShiftTemplate, ShiftTemplateInput, StaffingRequirement,
+    StaffingRequirementInput,
+};
+use crate::services::staffing::{
+    Contract, Credential, CredentialInput, StaffInput, StaffMember, Unavailability, UnavailabilityInput,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "rota",
+        description = "Hospital shift staffing: sites, wards, staff, shift templates and required staffing. \
+            Every route except health, readiness and this document needs `Authorization: Bearer <token>`. \
+            Changes need `If-Match` with the ETag from GET (412 when stale, 428 when missing). \
+            Errors are RFC 9457 problem+json."
+    ),
+    components(schemas(
+        Problem,
+        Record,
+        Site,
+        SiteInput,
+        Ward,
+        WardInput,
+        CatalogueEntry,
+        CatalogueInput,
+        NurseRatio,
+        NurseRatioInput,
+        StaffMember,
+        StaffInput,
+        Contract,
+        Credential,
+        CredentialInput,
+        Unavailability,
+        UnavailabilityInput,
+        ShiftTemplate,
+        ShiftTemplateInput,
+        StaffingRequirement,
+        StaffingRequirementInput,
+        CensusEntry,
+        CensusInput,
+        ShiftOccurrence,
+        DemandLine
+    ))
+)]
+struct Base;
+
+fn json(schema_name: &str) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(Ref::from_schema_name(schema_name))).build()
+}
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new().description(description).content("application/problem+json", json("Problem")).build()
+}
+
+fn ok(description: &str, schema: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new().description(description).content("application/json", json(schema)).build()
+}
+
+fn string_param(name: &str, place: ParameterIn, required: bool, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(place)
+        .required(if required { Required::True } else { Required::False })
+        .description(Some(description))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+fn secured(op: OperationBuilder, access: &str) -> OperationBuilder {
+    op.security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+        .response("401", problem("Missing, unknown or revoked token"))
+        .response("403", problem(&format!("Not allowed for this token. {access}")))
+}
+
+fn list_schema(output: &str) -> utoipa::openapi::Content {
+    let page = ObjectBuilder::new()
+        .property("items", ArrayBuilder::new().items(Ref::from_schema_name(output)))
+        .required("items")
+        .property(
+            "next_cursor",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .description(Some("Pass as `after` for the next page; null on the last page")),
+        );
+    ContentBuilder::new().schema(Some(page)).build()
+}
+
+fn crud_paths(mut paths: PathsBuilder) -> PathsBuilder {
+    let list_params = [
+        ("after", "Cursor from the previous page's next_cursor"),
+        ("limit", "Page size 1-500 (default 100)"),
+        ("updated_since", "Only records changed after this RFC 3339 instant"),
+        ("include_archived", "Include archived records (true/false)"),
+    ];
+    for r in RESOURCES {
+        let id = || string_param("id", ParameterIn::Path, true, &format!("The {}'s id", r.singular));
+        let if_match = || string_param("If-Match", ParameterIn::Header, true, "The ETag from GET");
+        let body = || {
+            RequestBodyBuilder::new().content("application/json", json(r.input)).required(Some(Required::True)).build()
+        };
+        let op_id = |verb: &str| format!("{verb}_{}", r.singular.replace(' ', "_"));
+        let mut list = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("list")))
+            .summary(Some(format!("List {}", r.path.trim_start_matches('/'))))
+            .description(Some(r.access))
+            .response(
+                "200",
+                ResponseBuilder::new()
+                    .description("One page")
+                    .content("application/json", list_schema(r.output))
+                    .build(),
+            )
+            .response("400", problem("Bad query parameter"));
+        for (name, description) in list_params {
+            list = list.parameter(string_param(name, ParameterIn::Query, false, description));
+        }
+        for name in r.filters {
+            list = list.parameter(string_param(name, ParameterIn::Query, false, "Filter"));
+        }
+        let create = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("create")))
+            .summary(Some(format!("Create a {}", r.singular)))
+            .description(Some(r.access))
+            .request_body(Some(body()))
+            .response("201", ok("Created; Location and ETag headers are set", r.output))
+            .response("400", problem("Malformed body or unknown field"))
+            .response("409", problem("Duplicate code or key"))
+            .response("415", problem("Body is not application/json"))
+            .response("422", problem("Invalid fields, listed in `errors`"));
+        let mut collection = PathItem::new(HttpMethod::Get, secured(list, r.access));
+        collection.merge_operations(PathItem::new(HttpMethod::Post, secured(create, r.access)));
+        paths = paths.path(format!("/api/v1{}", r.path), collection);
+
+        let get = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("get")))
+            .summary(Some(format!("Get a {}", r.singular)))
+            .parameter(id())
+            .response("200", ok("The record; ETag header carries its version", r.output))
+            .response("404", problem("No such record"));
+        let put = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("replace")))
+            .summary(Some(format!("Replace a {}", r.singular)))
+            .parameter(id())
+            .parameter(if_match())
+            .request_body(Some(body()))
+            .response("200", ok("Updated", r.output))
+            .response("404", problem("No such record"))
+            .response("412", problem("Stale If-Match"))
+            .response("422", problem("Invalid fields"))
+            .response("428", problem("If-Match missing"));
+        let delete = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("delete")))
+            .summary(Some(format!("Delete a {}", r.singular)))
+            .parameter(id())
+            .parameter(if_match())
+            .response("204", ResponseBuilder::new().description("Deleted").build())
+            .response("404", problem("No such record"))
+            .response("409", problem("Still referenced: archive it instead"))
+            .response("412", problem("Stale If-Match"))
+            .response("428", problem("If-Match missing"));
+        let mut item = PathItem::new(HttpMethod::Get, secured(get, r.access));
+        item.merge_operations(PathItem::new(HttpMethod::Put, secured(put, r.access)));
+        item.merge_operations(PathItem::new(HttpMethod::Delete, secured(delete, r.access)));
+        paths = paths.path(format!("/api/v1{}/{{id}}", r.path), item);
+
+        let archive = OperationBuilder::new()
+            .tag(r.tag)
+            .operation_id(Some(op_id("archive")))
+            .summary(Some(format!("Archive a {} (hidden from lists, kept for history)", r.singular)))
+            .parameter(id())
+            .parameter(if_match())
+            .response("200", ok("Archived", r.output))
+            .response("404", problem("No such record"))
+            .response("412", problem("Stale If-Match"))
+            .response("428", problem("If-Match missing"));
+        paths = paths.path(
+            format!("/api/v1{}/{{id}}/archive", r.path),
+            PathItem::new(HttpMethod::Post, secured(archive, r.access)),
+        );
+    }
+    paths
+}
+
+fn ward_view(summary: &str, schema: &str, access: &str) -> PathItem {
+    let items = ObjectBuilder::new()
+        .property("items", ArrayBuilder::new().items(Ref::from_schema_name(schema)))
+        .required("items");
+    let op = OperationBuilder::new()
+        .tag("ward plans")
+        .summary(Some(summary))
+        .description(Some(access))
+        .parameter(string_param("id", ParameterIn::Path, true, "The ward's id"))
+        .parameter(string_param("from", ParameterIn::Query, true, "First local date (YYYY-MM-DD)"))
+        .parameter(string_param("to", ParameterIn::Query, true, "Last local date, inclusive (at most 366 days)"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description(summary)
+                .content("application/json", ContentBuilder::new().schema(Some(items)).build())
+                .build(),
+        )
+        .response("400", problem("Bad or missing date"))
+        .response("404", problem("No such ward"))
+        .response("422", problem("Date range invalid"));
+    PathItem::new(HttpMethod::Get, secured(op, access))
+}
+
+fn probe(summary: &str, failure: Option<&str>) -> PathItem {
+    let mut op = OperationBuilder::new()
+        .tag("operations")
+        .summary(Some(summary))
+        .response("200", ResponseBuilder::new().description("OK").build());
+    if let Some(f) = failure {
+        op = op.response("503", problem(f));
+    }
+    PathItem::new(HttpMethod::Get, op)
+}
+
+/// Build the whole document.
+#[must_use]
+pub fn build() -> Document {
+    let mut doc = Base::openapi();
+    let mut paths = PathsBuilder::new()
+        .path("/api/v1/health", probe("Liveness: the process answers (no auth)", None))
+        .path("/api/v1/ready", probe("Readiness: the database answers (no auth)", Some("Database unreachable")))
+        .path(
+            "/api/v1/wards/{id}/shifts",
+            ward_view(
+                "Concrete shifts of the ward: local and UTC times, real length across DST",
+                "ShiftOccurrence",
+                "Read: admin, integration, managers of the ward, staff of the site.",
+            ),
+        )
+        .path(
+            "/api/v1/wards/{id}/demand",
+            ward_view(
+                "Required staff per shift: fixed requirements raised by census × nurse ratio",
+                "DemandLine",
+                "Read: admin, integration, managers of the ward.",
+            ),
+        );
+    paths = crud_paths(paths);
+    doc.paths = paths.build();
+    if let Some(components) = doc.components.as_mut() {
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+    doc
+}
+
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(build())
+}
+
+/// Interactive API reference at `/api/v1/docs`.
+pub fn docs_page() -> Scalar<Document> {
+    Scalar::with_url("/docs", build())
+}

@@ -1,0 +1,157 @@
+//! The command line: `rota serve | migrate | demo | token create`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use diesel::Connection;
+
+use crate::config::Settings;
+use crate::domain::TokenRole;
+use crate::services::{auth, demo};
+use crate::startup::{prepare_database, Application};
+
+#[derive(Debug, Parser)]
+#[command(name = "rota", version, about = "Hospital shift staffing: wards, rosters, care teams")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// YAML settings file (also ROTA_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// postgres://… for PostgreSQL, or a SQLite file path (also DATABASE_URL).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the embedded database (also ROTA_DATA_DIR).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        /// Address to listen on (also ROTA_BIND); default 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo hospital (idempotent).
+    Demo {
+        #[arg(long, default_value = "fixtures/demo-hospital.yaml")]
+        fixture: PathBuf,
+        /// Plan the four weeks after the Monday following this date (default: today).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; its secret is printed once, as the last line.
+    Create {
+        #[arg(long, value_parser = parse_role)]
+        role: TokenRole,
+        /// Site code (managers; required for them).
+        #[arg(long)]
+        site: Option<String>,
+        /// Ward code on that site (a ward manager).
+        #[arg(long)]
+        ward: Option<String>,
+        /// Employee number (staff tokens).
+        #[arg(long)]
+        staff: Option<String>,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<TokenRole, String> {
+    TokenRole::parse(s).ok_or_else(|| format!("role must be one of {}", TokenRole::names()))
+}
+
+fn settings(global: &Global) -> anyhow::Result<Settings> {
+    let mut s = Settings::load(global.config.as_deref())?;
+    if let Some(url) = &global.database_url {
+        s.database_url = Some(url.clone());
+    }
+    if let Some(dir) = &global.data_dir {
+        s.data_dir.clone_from(dir);
+    }
+    Ok(s)
+}
+
+/// Run one command to completion.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = settings(&cli.global)?;
+    crate::telemetry::init(settings.json_logs);
+    match cli.command {
+        Command::Serve { bind } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            let app = Application::build(&settings)?;
+            tracing::info!(port = app.port(), database = %redact(&settings.database_url()), "rota is listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            prepare_database(&settings)?;
+            println!("database is up to date");
+        }
+        Command::Demo { fixture, today } => {
+            let text = std::fs::read_to_string(&fixture)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", fixture.display()))?;
+            let parsed = demo::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", fixture.display()))?;
+            let pool = prepare_database(&settings)?;
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let mut conn = pool.get()?;
+            let report = conn.transaction(|c| demo::load(c, &parsed, today)).map_err(|e| {
+                anyhow::anyhow!("{}: {}", fixture.display(), crate::error::AppError::from(e).problem().detail)
+            })?;
+            println!(
+                "demo hospital loaded: {} new sites, {} new wards, {} new staff, {} census entries",
+                report.sites, report.wards, report.staff, report.census_entries
+            );
+            for (site, monday) in report.weeks_from {
+                println!("  {site}: requirements and census for the four weeks from {monday}");
+            }
+        }
+        Command::Token { command: TokenCommand::Create { role, site, ward, staff, name } } => {
+            let pool = prepare_database(&settings)?;
+            let mut conn = pool.get()?;
+            let request = auth::TokenRequest { role, name, site_code: site, ward_code: ward, employee_number: staff };
+            let issued = conn
+                .transaction(|c| auth::issue(c, &request))
+                .map_err(|e| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail))?;
+            eprintln!("created {role} token {} (store it now: it is not shown again)", issued.id);
+            println!("{}", issued.secret);
+        }
+    }
+    Ok(())
+}
+
+/// Hide a password in a database URL before logging it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..scheme], &url[at + 1..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

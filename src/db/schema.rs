@@ -1,0 +1,228 @@
+// Hand-written to match migrations/{sqlite,postgres}; one schema for both backends.
+diesel::table! {
+    sites (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        time_zone -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    wards (id) {
+        id -> Text,
+        site_id -> Text,
+        code -> Text,
+        name -> Text,
+        unit_type -> Text,
+        beds -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    skills (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        site_id -> Text,
+        employee_number -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        primary_role_id -> Text,
+        fte -> Double,
+        active -> Bool,
+        employment_type -> Text,
+        min_hours_per_week -> Double,
+        max_hours_per_week -> Double,
+        max_consecutive_days -> Integer,
+        min_rest_hours -> Double,
+        max_nights_per_4_weeks -> Integer,
+        max_weekends_per_4_weeks -> Integer,
+        night_eligible -> Bool,
+        hourly_cost_cents -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_wards (staff_id,ward_id) {
+        staff_id -> Text,
+        ward_id -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    credentials (id) {
+        id -> Text,
+        staff_id -> Text,
+        skill_id -> Text,
+        valid_from -> Date,
+        expires_on -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shift_templates (id) {
+        id -> Text,
+        ward_id -> Text,
+        code -> Text,
+        name -> Text,
+        start_minute -> Integer,
+        duration_minutes -> Integer,
+        unpaid_break_minutes -> Integer,
+        weekdays -> Integer,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staffing_requirements (id) {
+        id -> Text,
+        ward_id -> Text,
+        shift_template_id -> Text,
+        role_id -> Text,
+        skill_id -> Nullable<Text>,
+        min_count -> Integer,
+        target_count -> Integer,
+        max_count -> Integer,
+        weekdays -> Integer,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    nurse_ratios (id) {
+        id -> Text,
+        site_id -> Text,
+        unit_type -> Text,
+        role_id -> Text,
+        patients_per_nurse -> Double,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    census (id) {
+        id -> Text,
+        ward_id -> Text,
+        shift_template_id -> Text,
+        date -> Date,
+        patients -> Integer,
+        acuity -> Nullable<Double>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    unavailability (id) {
+        id -> Text,
+        staff_id -> Text,
+        kind -> Text,
+        status -> Text,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        role -> Text,
+        site_id -> Nullable<Text>,
+        ward_id -> Nullable<Text>,
+        staff_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(wards -> sites (site_id));
+diesel::joinable!(staff -> sites (site_id));
+diesel::joinable!(staff -> roles (primary_role_id));
+diesel::joinable!(staff_wards -> staff (staff_id));
+diesel::joinable!(staff_wards -> wards (ward_id));
+diesel::joinable!(credentials -> staff (staff_id));
+diesel::joinable!(credentials -> skills (skill_id));
+diesel::joinable!(shift_templates -> wards (ward_id));
+diesel::joinable!(staffing_requirements -> shift_templates (shift_template_id));
+diesel::joinable!(nurse_ratios -> sites (site_id));
+diesel::joinable!(census -> wards (ward_id));
+diesel::joinable!(unavailability -> staff (staff_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    sites,
+    wards,
+    roles,
+    skills,
+    staff,
+    staff_wards,
+    credentials,
+    shift_templates,
+    staffing_requirements,
+    nurse_ratios,
+    census,
+    unavailability,
+    api_tokens,
+);

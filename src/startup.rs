@@ -1,0 +1,72 @@
+//! Build the application from settings: pool, migrations, HTTP server bound to a port (port 0
+//! in tests, so each test gets its own server).
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::api::{self, extract, AppState};
+use crate::config::Settings;
+use crate::db::{self, Backend, DbPool};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+/// Open the pool for the configured database and bring its schema up to date.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
+    let url = settings.database_url();
+    if Backend::of_url(&url) == Backend::Sqlite {
+        if let Some(dir) = std::path::Path::new(&url).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", dir.display()))?;
+        }
+    }
+    let pool = db::connect(&url, settings.pool_size)?;
+    let mut conn = pool.get()?;
+    let applied = db::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(pool)
+}
+
+impl Application {
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = prepare_database(settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { pool: pool.clone(), max_body_bytes: settings.max_body_bytes });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(TracingLogger::default())
+                .app_data(state.clone())
+                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
+                .app_data(web::PathConfig::default().error_handler(extract::path_error))
+                .configure(api::routes)
+                .default_service(web::to(api::not_found))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server, pool })
+    }
+
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    #[must_use]
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
