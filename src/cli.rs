@@ -1,4 +1,4 @@
-//! The command line: `rota serve | migrate | demo | token create`.
+//! The command line: `rota serve | migrate | demo | openapi | token create`.
 
 use std::path::PathBuf;
 
@@ -50,6 +50,8 @@ pub enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -127,6 +129,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             for (site, monday) in report.weeks_from {
                 println!("  {site}: requirements and census for the four weeks from {monday}");
             }
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&crate::api::openapi::build())?);
         }
         Command::Token { command: TokenCommand::Create { role, site, ward, staff, name } } => {
             let pool = prepare_database(&settings)?;

@@ -46,7 +46,6 @@ impl Application {
             App::new()
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())
-                .app_data(web::QueryConfig::default().error_handler(extract::query_error))
                 .app_data(web::PathConfig::default().error_handler(extract::path_error))
                 .configure(api::routes)
                 .default_service(web::to(api::not_found))

@@ -104,7 +104,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
-                if path == "." || path.is_empty() {
+                let unreadable =
+                    matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
+                if unreadable || path == "." || path.is_empty() {
                     AppError::bad_field("body", format!("malformed JSON: {inner}"))
                 } else {
                     AppError::bad_field(&path, inner.to_string())
@@ -172,12 +174,27 @@ pub struct DateRange {
     pub to: NaiveDate,
 }
 
-/// Query-string errors as problem+json naming the parameter (signature fixed by actix).
-#[allow(clippy::needless_pass_by_value)]
-pub fn query_error(err: actix_web::error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let text = err.to_string();
-    let field = text.split('`').nth(1).map_or_else(|| "query".to_owned(), str::to_owned);
-    AppError::bad_field(&field, text).into()
+/// Query parameters, parsed with the name of any faulty parameter reported.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let parsed = serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let field = if path == "." || path.is_empty() || path == "?" {
+                message.split('`').nth(1).unwrap_or("query").to_owned()
+            } else {
+                path
+            };
+            AppError::bad_field(&field, message)
+        });
+        std::future::ready(parsed)
+    }
 }
 
 /// Path errors (malformed ids) as problem+json (signature fixed by actix).

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use super::extract::{etag, Authenticated, IfMatch, Json, ListQuery};
+use super::extract::{etag, Authenticated, IfMatch, Json, ListQuery, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::services::crud::{self, Resource};
@@ -15,9 +15,9 @@ fn with_etag<R: Resource>(mut res: actix_web::HttpResponseBuilder, out: &R::Outp
 pub async fn list<R: Resource>(
     Authenticated(caller): Authenticated,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let params = query.into_inner().into_params()?;
+    let params = query.0.into_params()?;
     let page = run(&state, move |conn| crud::list::<R>(conn, &caller, &params)).await?;
     Ok(HttpResponse::Ok().json(page))
 }

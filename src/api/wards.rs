@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use super::extract::{Authenticated, DateRange};
+use super::extract::{Authenticated, DateRange, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::services::planning;
@@ -11,9 +11,9 @@ pub async fn shifts(
     Authenticated(caller): Authenticated,
     state: web::Data<AppState>,
     ward_id: web::Path<String>,
-    range: web::Query<DateRange>,
+    Query(range): Query<DateRange>,
 ) -> Result<HttpResponse, AppError> {
-    let DateRange { from, to } = range.into_inner();
+    let DateRange { from, to } = range;
     let out = run(&state, move |conn| planning::ward_shifts(conn, &caller, &ward_id, from, to)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": out })))
 }
@@ -22,9 +22,9 @@ pub async fn demand(
     Authenticated(caller): Authenticated,
     state: web::Data<AppState>,
     ward_id: web::Path<String>,
-    range: web::Query<DateRange>,
+    Query(range): Query<DateRange>,
 ) -> Result<HttpResponse, AppError> {
-    let DateRange { from, to } = range.into_inner();
+    let DateRange { from, to } = range;
     let out = run(&state, move |conn| planning::ward_demand(conn, &caller, &ward_id, from, to)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": out })))
 }

@@ -155,10 +155,7 @@ fn lookup(map: &HashMap<String, String>, code: &str, what: &str) -> Result<Strin
     map.get(code).cloned().ok_or_else(|| ServiceError::field(what, format!("unknown code {code}")))
 }
 
-fn catalogue_ids(
-    conn: &mut DbConnection,
-    fixture: &Fixture,
-) -> Result<(CodeIds, CodeIds), ServiceError> {
+fn catalogue_ids(conn: &mut DbConnection, fixture: &Fixture) -> Result<(CodeIds, CodeIds), ServiceError> {
     let admin = Caller::Admin;
     for r in &fixture.roles {
         let exists: i64 = roles::table.filter(roles::code.eq(&r.code)).count().get_result(conn)?;
