@@ -21,10 +21,19 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
 echo "== cargo clippy" >&2
 cargo clippy --workspace --all-targets -- -D warnings
-echo "== tests on SQLite" >&2
-cargo test --workspace
-echo "== tests on PostgreSQL" >&2
-ROTA_TEST_DATABASE=postgres cargo test -p rota
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+echo "== solver tests" >&2
+cargo test -p rota-solver 2>&1 | tee -a "$LOG"
+echo "== service tests on SQLite" >&2
+cargo test -p rota 2>&1 | tee -a "$LOG"
+echo "== service tests on PostgreSQL" >&2
+ROTA_TEST_DATABASE=postgres cargo test -p rota 2>&1 | tee -a "$LOG"
 echo "== OpenAPI document" >&2
 "$CARGO_TARGET_DIR/debug/rota" openapi > "${TMPDIR:-/tmp}/rota-openapi.json"
 python3 -c "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('OpenAPI document is valid')" "${TMPDIR:-/tmp}/rota-openapi.json"
+
+# One closing line for the whole run.
+passed=$(grep -Eo '[0-9]+ passed' "$LOG" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -Eo '[0-9]+ failed' "$LOG" | awk '{s+=$1} END {print s+0}')
+echo "rota: $passed passed, $failed failed"
