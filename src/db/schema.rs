@@ -207,6 +207,7 @@ diesel::joinable!(credentials -> staff (staff_id));
 diesel::joinable!(credentials -> skills (skill_id));
 diesel::joinable!(shift_templates -> wards (ward_id));
 diesel::joinable!(staffing_requirements -> shift_templates (shift_template_id));
+diesel::joinable!(staffing_requirements -> wards (ward_id));
 diesel::joinable!(nurse_ratios -> sites (site_id));
 diesel::joinable!(census -> wards (ward_id));
 diesel::joinable!(unavailability -> staff (staff_id));

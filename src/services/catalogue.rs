@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::crud::{list_page, update_row, versioned_writes, Record, Resource, RowMeta};
+use super::crud::{list_page, row_writes, versioned_writes, Record, Resource, RowMeta};
 use super::{Family, ListParams, ListScope, Scope, ServiceError};
 use crate::db::models::{RoleRow, SkillRow};
 use crate::db::DbConnection;
@@ -64,10 +64,6 @@ macro_rules! catalogue {
                 }))
             }
 
-            fn record(o: &CatalogueEntry) -> &Record {
-                &o.record
-            }
-
             fn list(
                 conn: &mut DbConnection,
                 scope: &ListScope,
@@ -89,22 +85,8 @@ macro_rules! catalogue {
                     .collect())
             }
 
-            fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidEntry) -> Result<(), ServiceError> {
-                use crate::db::schema::$table::dsl as t;
-                diesel::insert_into(t::$table).values(row_of::<$row>(m, v)).execute(conn)?;
-                Ok(())
-            }
-
-            fn update(
-                conn: &mut DbConnection,
-                m: &RowMeta,
-                expected: i64,
-                v: &ValidEntry,
-            ) -> Result<usize, ServiceError> {
-                Ok(update_row!(conn, $table, m, expected, row_of::<$row>(m, v))?)
-            }
-
             versioned_writes!($table);
+            row_writes!($table, row_of::<$row>);
         }
 
         impl From<(&RowMeta, &ValidEntry)> for $row {

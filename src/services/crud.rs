@@ -201,10 +201,14 @@ pub fn delete<R: Resource>(
     Ok(())
 }
 
-/// The writes that are identical for every versioned table: delete and archive guarded by
-/// the expected version, and update from a full row.
+/// What is identical for every versioned table: the record accessor, and delete and archive
+/// guarded by the expected version.
 macro_rules! versioned_writes {
     ($table:ident) => {
+        fn record(output: &Self::Output) -> &$crate::services::crud::Record {
+            &output.record
+        }
+
         fn delete(
             conn: &mut $crate::db::DbConnection,
             id: &str,
@@ -230,6 +234,55 @@ macro_rules! versioned_writes {
     };
 }
 pub(crate) use versioned_writes;
+
+/// Insert and guarded update for a table whose whole row is built by `$row_fn(meta, valid)`.
+macro_rules! row_writes {
+    ($table:ident, $row_fn:expr) => {
+        fn insert(
+            conn: &mut $crate::db::DbConnection,
+            meta: &$crate::services::crud::RowMeta,
+            valid: &Self::Valid,
+        ) -> Result<(), $crate::services::ServiceError> {
+            use diesel::prelude::*;
+            diesel::insert_into($crate::db::schema::$table::table).values($row_fn(meta, valid)).execute(conn)?;
+            Ok(())
+        }
+
+        fn update(
+            conn: &mut $crate::db::DbConnection,
+            meta: &$crate::services::crud::RowMeta,
+            expected: i64,
+            valid: &Self::Valid,
+        ) -> Result<usize, $crate::services::ServiceError> {
+            Ok($crate::services::crud::update_row!(conn, $table, meta, expected, $row_fn(meta, valid))?)
+        }
+    };
+}
+pub(crate) use row_writes;
+
+/// `find` for a table owned by a ward or a staff member: the row with its owner's site.
+macro_rules! find_with_owner {
+    ($table:ident, $row:ty, $owner:ident, $owner_col:ident, $scope_fn:path) => {
+        fn find(
+            conn: &mut $crate::db::DbConnection,
+            id: &str,
+        ) -> Result<Option<(Self::Output, $crate::services::Scope)>, $crate::services::ServiceError> {
+            use diesel::prelude::*;
+            use $crate::db::schema::{$owner, $table};
+            let row: Option<($row, String)> = $table::table
+                .inner_join($owner::table)
+                .filter($table::id.eq(id))
+                .select((<$row>::as_select(), $owner::site_id))
+                .first(conn)
+                .optional()?;
+            Ok(row.map(|(r, site)| {
+                let scope = $scope_fn(site, &r.$owner_col);
+                (r.into(), scope)
+            }))
+        }
+    };
+}
+pub(crate) use find_with_owner;
 
 /// Guarded full-row update: `$row` replaces the row with id `meta.id` at version `expected`.
 macro_rules! update_row {

@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::crud::{list_page, update_row, versioned_writes, Record, Resource, RowMeta};
+use super::crud::{list_page, row_writes, versioned_writes, Record, Resource, RowMeta};
 use super::{Family, ListParams, ListScope, Scope, ServiceError};
 use crate::db::models::{NurseRatioRow, SiteRow, WardRow};
 use crate::db::schema::{nurse_ratios, roles, sites, wards};
@@ -140,10 +140,6 @@ impl Resource for Sites {
         }))
     }
 
-    fn record(o: &Site) -> &Record {
-        &o.record
-    }
-
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<Site>, ServiceError> {
         let mut q = sites::table.select(SiteRow::as_select()).into_boxed();
         match RowFilter::from(scope) {
@@ -158,16 +154,8 @@ impl Resource for Sites {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidSite) -> Result<(), ServiceError> {
-        diesel::insert_into(sites::table).values(site_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidSite) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, sites, m, expected, site_row(m, v))?)
-    }
-
     versioned_writes!(sites);
+    row_writes!(sites, site_row);
 }
 
 fn site_row(m: &RowMeta, v: &ValidSite) -> SiteRow {
@@ -257,10 +245,6 @@ impl Resource for Wards {
         }))
     }
 
-    fn record(o: &Ward) -> &Record {
-        &o.record
-    }
-
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<Ward>, ServiceError> {
         let mut q = wards::table.select(WardRow::as_select()).into_boxed();
         match RowFilter::from(scope) {
@@ -279,16 +263,8 @@ impl Resource for Wards {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidWard) -> Result<(), ServiceError> {
-        diesel::insert_into(wards::table).values(ward_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidWard) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, wards, m, expected, ward_row(m, v))?)
-    }
-
     versioned_writes!(wards);
+    row_writes!(wards, ward_row);
 }
 
 fn ward_row(m: &RowMeta, v: &ValidWard) -> WardRow {
@@ -382,10 +358,6 @@ impl Resource for NurseRatios {
         }))
     }
 
-    fn record(o: &NurseRatio) -> &Record {
-        &o.record
-    }
-
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<NurseRatio>, ServiceError> {
         let mut q = nurse_ratios::table.select(NurseRatioRow::as_select()).into_boxed();
         match RowFilter::from(scope) {
@@ -400,16 +372,8 @@ impl Resource for NurseRatios {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidRatio) -> Result<(), ServiceError> {
-        diesel::insert_into(nurse_ratios::table).values(ratio_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidRatio) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, nurse_ratios, m, expected, ratio_row(m, v))?)
-    }
-
     versioned_writes!(nurse_ratios);
+    row_writes!(nurse_ratios, ratio_row);
 }
 
 fn ratio_row(m: &RowMeta, v: &ValidRatio) -> NurseRatioRow {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::crud::{list_page, update_row, versioned_writes, Record, Resource, RowMeta};
+use super::crud::{find_with_owner, list_page, row_writes, versioned_writes, Record, Resource, RowMeta};
 use super::hospital::{role_exists, ward_site, RowFilter};
 use super::policy::{self, Action};
 use super::{Caller, Family, ListParams, ListScope, Scope, ServiceError};
@@ -145,22 +145,7 @@ impl Resource for ShiftTemplates {
         Ok((e.finish(ValidTemplate { ward_id: input.ward_id, code, name, pattern })?, scope))
     }
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(ShiftTemplate, Scope)>, ServiceError> {
-        let row: Option<(ShiftTemplateRow, String)> = shift_templates::table
-            .inner_join(wards::table)
-            .filter(shift_templates::id.eq(id))
-            .select((ShiftTemplateRow::as_select(), wards::site_id))
-            .first(conn)
-            .optional()?;
-        Ok(row.map(|(r, site)| {
-            let scope = ward_scope(site, &r.ward_id);
-            (r.into(), scope)
-        }))
-    }
-
-    fn record(o: &ShiftTemplate) -> &Record {
-        &o.record
-    }
+    find_with_owner!(shift_templates, ShiftTemplateRow, wards, ward_id, ward_scope);
 
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<ShiftTemplate>, ServiceError> {
         let mut q = ward_scoped!(
@@ -180,16 +165,8 @@ impl Resource for ShiftTemplates {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidTemplate) -> Result<(), ServiceError> {
-        diesel::insert_into(shift_templates::table).values(template_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidTemplate) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, shift_templates, m, expected, template_row(m, v))?)
-    }
-
     versioned_writes!(shift_templates);
+    row_writes!(shift_templates, template_row);
 }
 
 fn template_row(m: &RowMeta, v: &ValidTemplate) -> ShiftTemplateRow {
@@ -349,22 +326,7 @@ impl Resource for StaffingRequirements {
         Ok((e.finish(valid)?, scope))
     }
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(StaffingRequirement, Scope)>, ServiceError> {
-        let row: Option<(StaffingRequirementRow, String)> = staffing_requirements::table
-            .inner_join(wards::table.on(wards::id.eq(staffing_requirements::ward_id)))
-            .filter(staffing_requirements::id.eq(id))
-            .select((StaffingRequirementRow::as_select(), wards::site_id))
-            .first(conn)
-            .optional()?;
-        Ok(row.map(|(r, site)| {
-            let scope = ward_scope(site, &r.ward_id);
-            (r.into(), scope)
-        }))
-    }
-
-    fn record(o: &StaffingRequirement) -> &Record {
-        &o.record
-    }
+    find_with_owner!(staffing_requirements, StaffingRequirementRow, wards, ward_id, ward_scope);
 
     fn list(
         conn: &mut DbConnection,
@@ -389,21 +351,8 @@ impl Resource for StaffingRequirements {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidRequirement) -> Result<(), ServiceError> {
-        diesel::insert_into(staffing_requirements::table).values(requirement_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(
-        conn: &mut DbConnection,
-        m: &RowMeta,
-        expected: i64,
-        v: &ValidRequirement,
-    ) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, staffing_requirements, m, expected, requirement_row(m, v))?)
-    }
-
     versioned_writes!(staffing_requirements);
+    row_writes!(staffing_requirements, requirement_row);
 }
 
 fn requirement_row(m: &RowMeta, v: &ValidRequirement) -> StaffingRequirementRow {
@@ -500,22 +449,7 @@ impl Resource for Census {
         Ok((e.finish(valid)?, scope))
     }
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(CensusEntry, Scope)>, ServiceError> {
-        let row: Option<(CensusRow, String)> = census::table
-            .inner_join(wards::table)
-            .filter(census::id.eq(id))
-            .select((CensusRow::as_select(), wards::site_id))
-            .first(conn)
-            .optional()?;
-        Ok(row.map(|(r, site)| {
-            let scope = ward_scope(site, &r.ward_id);
-            (r.into(), scope)
-        }))
-    }
-
-    fn record(o: &CensusEntry) -> &Record {
-        &o.record
-    }
+    find_with_owner!(census, CensusRow, wards, ward_id, ward_scope);
 
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<CensusEntry>, ServiceError> {
         let mut q = ward_scoped!(census::table.select(CensusRow::as_select()).into_boxed(), census, scope);
@@ -532,16 +466,8 @@ impl Resource for Census {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidCensus) -> Result<(), ServiceError> {
-        diesel::insert_into(census::table).values(census_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidCensus) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, census, m, expected, census_row(m, v))?)
-    }
-
     versioned_writes!(census);
+    row_writes!(census, census_row);
 }
 
 fn census_row(m: &RowMeta, v: &ValidCensus) -> CensusRow {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::crud::{list_page, update_row, versioned_writes, Record, Resource, RowMeta};
+use super::crud::{find_with_owner, list_page, row_writes, update_row, versioned_writes, Record, Resource, RowMeta};
 use super::hospital::{role_exists, site_exists, RowFilter};
 use super::planning::skill_exists;
 use super::{Family, ListParams, ListScope, Scope, ServiceError};
@@ -236,10 +236,6 @@ impl Resource for Staff {
         Ok(Some((StaffMember::from_row(row, &links), scope)))
     }
 
-    fn record(o: &StaffMember) -> &Record {
-        &o.record
-    }
-
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<StaffMember>, ServiceError> {
         let mut q = staff::table.select(StaffRow::as_select()).into_boxed();
         match RowFilter::from(scope) {
@@ -373,22 +369,7 @@ impl Resource for Credentials {
         Ok((e.finish(valid)?, scope))
     }
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(Credential, Scope)>, ServiceError> {
-        let row: Option<(CredentialRow, String)> = credentials::table
-            .inner_join(staff::table)
-            .filter(credentials::id.eq(id))
-            .select((CredentialRow::as_select(), staff::site_id))
-            .first(conn)
-            .optional()?;
-        Ok(row.map(|(r, site)| {
-            let scope = staff_scope(site, &r.staff_id);
-            (r.into(), scope)
-        }))
-    }
-
-    fn record(o: &Credential) -> &Record {
-        &o.record
-    }
+    find_with_owner!(credentials, CredentialRow, staff, staff_id, staff_scope);
 
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<Credential>, ServiceError> {
         let mut q =
@@ -407,16 +388,8 @@ impl Resource for Credentials {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidCredential) -> Result<(), ServiceError> {
-        diesel::insert_into(credentials::table).values(credential_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(conn: &mut DbConnection, m: &RowMeta, expected: i64, v: &ValidCredential) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, credentials, m, expected, credential_row(m, v))?)
-    }
-
     versioned_writes!(credentials);
+    row_writes!(credentials, credential_row);
 }
 
 fn credential_row(m: &RowMeta, v: &ValidCredential) -> CredentialRow {
@@ -541,22 +514,7 @@ impl Resource for Unavailabilities {
         Ok((e.finish(valid)?, scope))
     }
 
-    fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(Unavailability, Scope)>, ServiceError> {
-        let row: Option<(UnavailabilityRow, String)> = unavailability::table
-            .inner_join(staff::table)
-            .filter(unavailability::id.eq(id))
-            .select((UnavailabilityRow::as_select(), staff::site_id))
-            .first(conn)
-            .optional()?;
-        Ok(row.map(|(r, site)| {
-            let scope = staff_scope(site, &r.staff_id);
-            (r.into(), scope)
-        }))
-    }
-
-    fn record(o: &Unavailability) -> &Record {
-        &o.record
-    }
+    find_with_owner!(unavailability, UnavailabilityRow, staff, staff_id, staff_scope);
 
     fn list(conn: &mut DbConnection, scope: &ListScope, p: &ListParams) -> Result<Vec<Unavailability>, ServiceError> {
         let mut q = staff_scoped!(
@@ -579,21 +537,8 @@ impl Resource for Unavailabilities {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    fn insert(conn: &mut DbConnection, m: &RowMeta, v: &ValidUnavailability) -> Result<(), ServiceError> {
-        diesel::insert_into(unavailability::table).values(unavailability_row(m, v)).execute(conn)?;
-        Ok(())
-    }
-
-    fn update(
-        conn: &mut DbConnection,
-        m: &RowMeta,
-        expected: i64,
-        v: &ValidUnavailability,
-    ) -> Result<usize, ServiceError> {
-        Ok(update_row!(conn, unavailability, m, expected, unavailability_row(m, v))?)
-    }
-
     versioned_writes!(unavailability);
+    row_writes!(unavailability, unavailability_row);
 }
 
 fn unavailability_row(m: &RowMeta, v: &ValidUnavailability) -> UnavailabilityRow {
