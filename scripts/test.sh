@@ -23,12 +23,12 @@ echo "== cargo clippy" >&2
 cargo clippy --workspace --all-targets -- -D warnings
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
-echo "== solver tests" >&2
-cargo test -p rota-solver 2>&1 | tee -a "$LOG"
-echo "== service tests on SQLite" >&2
-cargo test -p rota 2>&1 | tee -a "$LOG"
-echo "== service tests on PostgreSQL" >&2
-ROTA_TEST_DATABASE=postgres cargo test -p rota 2>&1 | tee -a "$LOG"
+# Always --workspace: selecting packages one by one changes feature unification and would
+# rebuild HiGHS for each selection.
+echo "== all tests, service on SQLite" >&2
+cargo test --workspace 2>&1 | tee -a "$LOG"
+echo "== service integration tests on PostgreSQL" >&2
+ROTA_TEST_DATABASE=postgres cargo test --workspace --test api 2>&1 | tee -a "$LOG"
 echo "== OpenAPI document" >&2
 "$CARGO_TARGET_DIR/debug/rota" openapi > "${TMPDIR:-/tmp}/rota-openapi.json"
 python3 -c "import json,sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1]))); print('OpenAPI document is valid')" "${TMPDIR:-/tmp}/rota-openapi.json"

@@ -1,4 +1,4 @@
-//! The command line: `rota serve | migrate | demo | openapi | token create`.
+//! The command line: `rota serve | worker | migrate | demo | openapi | token create`.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,8 @@ pub enum Command {
     },
     /// Apply database migrations and exit.
     Migrate,
+    /// Run queued jobs (solving) until interrupted; any number may share a PostgreSQL database.
+    Worker,
     /// Load the demo hospital (idempotent).
     Demo {
         #[arg(long, default_value = "fixtures/demo-hospital.yaml")]
@@ -52,10 +54,38 @@ pub enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Measure the solver on public benchmarks.
+    Bench {
+        #[command(subcommand)]
+        suite: BenchSuite,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchSuite {
+    /// Curtois–Qu instances (one row per file; best-known values from the benchmark's table).
+    Curtois {
+        /// Instance files, e.g. ../shared/benchmarks/curtois/Instance1.txt
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Seconds per instance.
+        #[arg(long, default_value_t = 60)]
+        time_limit: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the rows as a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Write each roster as DIR/<instance>.csv (employee,day,shift).
+        #[arg(long)]
+        solutions: Option<PathBuf>,
     },
 }
 
@@ -108,6 +138,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), database = %redact(&settings.database_url()), "rota is listening");
             app.run_until_stopped().await?;
         }
+        Command::Worker => {
+            let pool = prepare_database(&settings)?;
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let name = format!("worker-{}", std::process::id());
+            actix_web::rt::task::spawn_blocking(move || {
+                crate::jobs::worker::run(&pool, &name, &stop, std::time::Duration::from_millis(500));
+            })
+            .await?;
+        }
         Command::Migrate => {
             prepare_database(&settings)?;
             println!("database is up to date");
@@ -128,6 +167,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             for (site, monday) in report.weeks_from {
                 println!("  {site}: requirements and census for the four weeks from {monday}");
+            }
+        }
+        Command::Bench { suite: BenchSuite::Curtois { files, time_limit, threads, seed, json, solutions } } => {
+            let options = rota_solver::bench::BenchOptions {
+                time_limit: std::time::Duration::from_secs(time_limit),
+                threads,
+                seed,
+                solutions_dir: solutions,
+            };
+            let rows = rota_solver::bench::run_curtois_with(&files, &options, |row| {
+                eprintln!(
+                    "{}: objective {} (best known {}) in {:.1} s, validator {}",
+                    row.instance,
+                    row.objective.map_or_else(|| "-".to_owned(), |o| o.to_string()),
+                    row.best_known.map_or_else(|| "-".to_owned(), |o| o.to_string()),
+                    row.wall_seconds,
+                    if row.validator_ok { "ok" } else { "REJECTED" }
+                );
+            });
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                print!("{}", rota_solver::bench::format_table(&rows));
+            }
+            if rows.iter().any(|r| !r.validator_ok) {
+                anyhow::bail!("the validator rejected at least one roster");
             }
         }
         Command::Openapi => {

@@ -21,6 +21,8 @@ pub struct Settings {
     pub pool_size: u32,
     /// Emit logs as JSON lines (for log shippers) instead of human-readable text.
     pub json_logs: bool,
+    /// Job worker threads inside `rota serve` (0 = leave jobs to `rota worker` processes).
+    pub workers: usize,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             max_body_bytes: 256 * 1024,
             pool_size: 8,
             json_logs: false,
+            workers: 1,
         }
     }
 }
@@ -48,7 +51,7 @@ pub enum ConfigError {
 
 impl Settings {
     /// Load from `file` (if given or if `ROTA_CONFIG` names one), then apply `DATABASE_URL`,
-    /// `ROTA_BIND`, `ROTA_DATA_DIR`, `ROTA_MAX_BODY_BYTES`, `ROTA_POOL_SIZE`, `ROTA_JSON_LOGS`.
+    /// `ROTA_BIND`, `ROTA_DATA_DIR`, `ROTA_MAX_BODY_BYTES`, `ROTA_POOL_SIZE`, `ROTA_WORKERS`, `ROTA_JSON_LOGS`.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let env_file = std::env::var("ROTA_CONFIG").ok().map(PathBuf::from);
         let mut s = match file.map(Path::to_path_buf).or(env_file) {
@@ -80,6 +83,10 @@ impl Settings {
                 name: "ROTA_POOL_SIZE",
                 message: "must be a positive number".into(),
             })?;
+        }
+        if let Ok(v) = std::env::var("ROTA_WORKERS") {
+            s.workers =
+                v.parse().map_err(|_| ConfigError::Env { name: "ROTA_WORKERS", message: "must be a number".into() })?;
         }
         if let Ok(v) = std::env::var("ROTA_JSON_LOGS") {
             s.json_logs = matches!(v.as_str(), "1" | "true" | "yes");

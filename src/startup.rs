@@ -15,6 +15,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    workers: usize,
 }
 
 /// Open the pool for the configured database and bring its schema up to date.
@@ -52,7 +53,7 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server, pool })
+        Ok(Application { port, server, pool, workers: settings.workers })
     }
 
     #[must_use]
@@ -65,7 +66,13 @@ impl Application {
         self.pool.clone()
     }
 
+    /// Serve until stopped; the in-process job workers run alongside and stop with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop);
+        let served = self.server.await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(workers);
+        served
     }
 }

@@ -1,1 +1,93 @@
-//! rota-solver: staff rostering as a mixed-integer program (under construction).
+//! `rota-solver`: hospital staff rostering as a mixed-integer program over
+//! HiGHS (through good_lp), with a search around it (greedy construction,
+//! fix-and-optimise / LNS, full-model solve for bounds) and an independent
+//! validator.
+
+pub mod bench;
+pub mod formats;
+mod model;
+pub mod problem;
+mod search;
+pub mod solution;
+pub mod validate;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use problem::{
+    Assignment, Contract, Family, History, Mode, Pin, Problem, ProblemFault, Qualification, Request, Roster,
+    RosterEntry, Rules, ShiftType, Slot, Staff,
+};
+pub use solution::{SlotSummary, Solution, SolveStatus, StaffSummary, Uncovered, UncoveredReason};
+pub use validate::{validate, ValidationReport, Violation};
+
+/// Search phase reported to the progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Phase {
+    Construct,
+    Lns,
+    FullModel,
+    Done,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Progress {
+    pub phase: Phase,
+    pub elapsed: Duration,
+    /// Objective of the best roster so far (validator value).
+    pub incumbent: Option<f64>,
+    pub best_bound: Option<f64>,
+}
+
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+#[derive(Clone)]
+pub struct SolveOptions {
+    /// Overall limit: model building and search together.
+    pub time_limit: Duration,
+    /// Relative MIP gap at which the full model stops (0 = prove optimality).
+    pub relative_gap: f64,
+    pub threads: u32,
+    pub seed: u64,
+    pub warm_start: Option<Roster>,
+    pub progress: Option<ProgressFn>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            time_limit: Duration::from_secs(60),
+            relative_gap: 0.0,
+            threads: 1,
+            seed: 1,
+            warm_start: None,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("time_limit", &self.time_limit)
+            .field("relative_gap", &self.relative_gap)
+            .field("threads", &self.threads)
+            .field("seed", &self.seed)
+            .field("warm_start", &self.warm_start.as_ref().map(|r| r.assignments.len()))
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error("invalid problem: {0:?}")]
+    InvalidProblem(Vec<ProblemFault>),
+    #[error("solver failure: {0}")]
+    Solver(String),
+}
+
+/// Solve a rostering problem within `options.time_limit`.
+pub fn solve(problem: &Problem, options: &SolveOptions) -> Result<Solution, SolveError> {
+    search::solve(problem, options)
+}

@@ -75,44 +75,73 @@ pub fn etag(version: i64) -> String {
 /// `Content-Type: application/json` and respects the configured size limit.
 pub struct Json<T>(pub T);
 
+/// Like `Json`, but an empty body is `None` (for actions whose options all have defaults).
+pub struct OptionalJson<T>(pub Option<T>);
+
+type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+/// Read the body (within the limit) and parse it; `None` when it is empty and `allow_empty`.
+fn read_json<T: DeserializeOwned + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    allow_empty: bool,
+) -> BodyFuture<Option<T>> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let limit = req.app_data::<web::Data<AppState>>().map_or(256 * 1024, |s| s.max_body_bytes);
+    let mut payload = payload.take();
+    Box::pin(async move {
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| AppError::bad_request(format!("could not read the body: {e}")))?;
+            if body.len() + chunk.len() > limit {
+                return Err(AppError::PayloadTooLarge(format!("the body may be at most {limit} bytes")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if allow_empty && body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if mime != "application/json" && !mime.ends_with("+json") {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "send the body as application/json (got '{}')",
+                if mime.is_empty() { "nothing" } else { &mime }
+            )));
+        }
+        let de = &mut serde_json::Deserializer::from_slice(&body);
+        serde_path_to_error::deserialize(de).map(Some).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let unreadable =
+                matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
+            if unreadable || path == "." || path.is_empty() {
+                AppError::bad_field("body", format!("malformed JSON: {inner}"))
+            } else {
+                AppError::bad_field(&path, inner.to_string())
+            }
+        })
+    })
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+    type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let content_type =
-            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        let limit = req.app_data::<web::Data<AppState>>().map_or(256 * 1024, |s| s.max_body_bytes);
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-            if mime != "application/json" && !mime.ends_with("+json") {
-                return Err(AppError::UnsupportedMediaType(format!(
-                    "send the body as application/json (got '{}')",
-                    if mime.is_empty() { "nothing" } else { &mime }
-                )));
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| AppError::bad_request(format!("could not read the body: {e}")))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge(format!("the body may be at most {limit} bytes")));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let de = &mut serde_json::Deserializer::from_slice(&body);
-            serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
-                let path = e.path().to_string();
-                let inner = e.into_inner();
-                let unreadable =
-                    matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
-                if unreadable || path == "." || path.is_empty() {
-                    AppError::bad_field("body", format!("malformed JSON: {inner}"))
-                } else {
-                    AppError::bad_field(&path, inner.to_string())
-                }
-            })
-        })
+        let body = read_json::<T>(req, payload, false);
+        Box::pin(
+            async move { body.await?.map(Json).ok_or_else(|| AppError::bad_field("body", "a JSON body is required")) },
+        )
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = AppError;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_json::<T>(req, payload, true);
+        Box::pin(async move { body.await.map(OptionalJson) })
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod handlers;
 pub mod openapi;
+pub mod rosters;
 pub mod wards;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -34,7 +35,10 @@ where
     let result = web::block(move || {
         let mut pooled = pool.get().map_err(|e| ServiceError::Unavailable(format!("database unavailable: {e}")))?;
         let conn: &mut DbConnection = &mut pooled;
-        conn.transaction(f)
+        conn.transaction(|c| {
+            crate::db::lock_for_write(c)?;
+            f(c)
+        })
     })
     .await
     .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?;
@@ -123,6 +127,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/openapi.json", web::get().to(openapi::document))
             .route("/wards/{id}/shifts", web::get().to(wards::shifts))
             .route("/wards/{id}/demand", web::get().to(wards::demand))
+            .service(
+                web::resource("/rosters").route(web::get().to(rosters::list)).route(web::post().to(rosters::create)),
+            )
+            .route("/rosters/{id}", web::get().to(rosters::get))
+            .route("/rosters/{id}/solve", web::post().to(rosters::solve))
+            .route("/rosters/{id}/assignments", web::get().to(rosters::assignments))
+            .route("/rosters/{id}/coverage", web::get().to(rosters::coverage))
+            .route("/jobs/{id}", web::get().to(rosters::job))
+            .route("/jobs/{id}/cancel", web::post().to(rosters::cancel_job))
             .configure(mount_resources)
             .service(openapi::docs_page()),
     );

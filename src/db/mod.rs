@@ -102,6 +102,16 @@ pub fn migrate(conn: &mut DbConnection) -> Result<usize, DbError> {
     Ok(applied)
 }
 
+/// Call first inside a transaction that may write. On SQLite it takes the write lock at once
+/// (waiting up to the busy timeout), instead of failing with "database is locked" when a
+/// read transaction later tries to upgrade after another writer committed. A no-op elsewhere.
+pub fn lock_for_write(conn: &mut DbConnection) -> Result<(), DbError> {
+    if let DbConnection::Sqlite(_) = conn {
+        conn.batch_execute("UPDATE api_tokens SET id = id WHERE 1 = 0")?;
+    }
+    Ok(())
+}
+
 /// Cheap round trip used by the readiness probe.
 pub fn ping(conn: &mut DbConnection) -> Result<(), DbError> {
     conn.batch_execute("SELECT 1")?;

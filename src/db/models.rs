@@ -206,3 +206,57 @@ pub struct ApiTokenRow {
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
+#[diesel(table_name = crate::db::schema::rosters, treat_none_as_null = true)]
+pub struct RosterRow {
+    pub id: String,
+    pub site_id: String,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub status: String,
+    pub objective: Option<f64>,
+    pub solved_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::roster_assignments)]
+pub struct RosterAssignmentRow {
+    pub id: String,
+    pub roster_id: String,
+    pub staff_id: String,
+    pub ward_id: String,
+    pub shift_template_id: String,
+    pub date: NaiveDate,
+    pub role_id: String,
+    pub skill_id: Option<String>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub pinned: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::db::schema::jobs)]
+pub struct JobRow {
+    pub id: String,
+    pub kind: String,
+    pub roster_id: Option<String>,
+    pub status: String,
+    pub params: String,
+    pub progress: Option<String>,
+    pub result: Option<String>,
+    pub error: Option<String>,
+    pub attempts: i32,
+    pub cancel_requested: bool,
+    pub worker: Option<String>,
+    pub lease_until: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}

@@ -212,6 +212,72 @@ diesel::joinable!(nurse_ratios -> sites (site_id));
 diesel::joinable!(census -> wards (ward_id));
 diesel::joinable!(unavailability -> staff (staff_id));
 
+diesel::table! {
+    rosters (id) {
+        id -> Text,
+        site_id -> Text,
+        name -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        status -> Text,
+        objective -> Nullable<Double>,
+        solved_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    roster_wards (roster_id, ward_id) {
+        roster_id -> Text,
+        ward_id -> Text,
+    }
+}
+
+diesel::table! {
+    roster_assignments (id) {
+        id -> Text,
+        roster_id -> Text,
+        staff_id -> Text,
+        ward_id -> Text,
+        shift_template_id -> Text,
+        date -> Date,
+        role_id -> Text,
+        skill_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        pinned -> Bool,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        roster_id -> Nullable<Text>,
+        status -> Text,
+        params -> Text,
+        progress -> Nullable<Text>,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempts -> Integer,
+        cancel_requested -> Bool,
+        worker -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(rosters -> sites (site_id));
+diesel::joinable!(roster_wards -> rosters (roster_id));
+diesel::joinable!(roster_assignments -> rosters (roster_id));
+diesel::joinable!(jobs -> rosters (roster_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     sites,
     wards,
@@ -226,4 +292,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     census,
     unavailability,
     api_tokens,
+    rosters,
+    roster_wards,
+    roster_assignments,
+    jobs,
 );

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod hospital;
 pub mod planning;
 pub mod policy;
+pub mod rostering;
 pub mod staffing;
 
 use chrono::{NaiveDate, NaiveDateTime};

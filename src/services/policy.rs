@@ -54,6 +54,8 @@ pub enum Family {
     Staff,
     /// Records owned by one staff member: credentials, unavailability.
     StaffRecord,
+    /// Rosters and their solving jobs; drafts are for managers only.
+    Roster,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,7 @@ pub fn scope_for(caller: &Caller, family: Family, action: Action) -> ListScope {
     match caller {
         Caller::Admin => ListScope::All,
         Caller::Integration => match (family, action) {
+            (F::Roster, _) => ListScope::Nothing,
             (_, Read) | (F::Staff | F::StaffRecord | F::Census, Write) => ListScope::All,
             _ => ListScope::Nothing,
         },
@@ -116,7 +119,7 @@ pub fn scope_for(caller: &Caller, family: Family, action: Action) -> ListScope {
             match (family, action) {
                 (F::Catalogue, Read) => ListScope::All,
                 (F::Site | F::Ward | F::Ratio | F::Staff | F::StaffRecord, Read) => site,
-                (F::ShiftTemplate | F::Requirement | F::Census, _) => own,
+                (F::ShiftTemplate | F::Requirement | F::Census | F::Roster, _) => own,
                 (F::Ward | F::Ratio | F::Staff, Write) => site_manager_only,
                 (F::StaffRecord, Write) => site,
                 (F::Catalogue | F::Site, Write) => ListScope::Nothing,

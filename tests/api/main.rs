@@ -7,4 +7,5 @@ mod demo;
 mod helpers;
 mod hospital;
 mod input;
+mod rosters;
 mod time;

@@ -1,0 +1,500 @@
+//! Search around HiGHS: greedy construction (one person at a time),
+//! fix-and-optimise / LNS over people and windows of days, and a full-model
+//! solve with the incumbent as warm start (for the bound and the proof).
+
+use crate::model::{self, MipParams, MipStatus, Scope, Table};
+use crate::problem::{skill_ok, ward_ok, Assignment, Index, Problem, DAY_MINUTES};
+use crate::solution::{Solution, SolveStatus, Uncovered, UncoveredReason};
+use crate::validate::{validate_table, ValidationReport};
+use crate::{Phase, Progress, SolveError, SolveOptions};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Score {
+    hard: usize,
+    obj: f64,
+}
+
+impl Score {
+    fn of(r: &ValidationReport) -> Score {
+        Score { hard: r.hard.len(), obj: r.objective }
+    }
+    fn better(self, o: Score) -> bool {
+        self.hard < o.hard || (self.hard == o.hard && self.obj < o.obj - 1e-7)
+    }
+    fn no_worse(self, o: Score) -> bool {
+        self.hard < o.hard || (self.hard == o.hard && self.obj <= o.obj + 1e-7)
+    }
+}
+
+struct Ctx<'a> {
+    p: &'a Problem,
+    ix: Index,
+    o: &'a SolveOptions,
+    t0: Instant,
+    deadline: Instant,
+    best: Table,
+    best_rep: ValidationReport,
+    best_score: Score,
+    bound: Option<f64>,
+    proved: bool,
+    /// The full model was proved infeasible.
+    infeasible: bool,
+    model_objective: Option<f64>,
+}
+
+impl Ctx<'_> {
+    fn remaining(&self) -> f64 {
+        self.deadline.saturating_duration_since(Instant::now()).as_secs_f64()
+    }
+    fn report(&self, phase: Phase) {
+        if let Some(cb) = &self.o.progress {
+            cb(&Progress {
+                phase,
+                elapsed: self.t0.elapsed(),
+                incumbent: Some(self.best_rep.objective),
+                best_bound: self.bound,
+            });
+        }
+    }
+    fn params(&self, limit: f64) -> MipParams {
+        MipParams {
+            time_limit: limit.min(self.remaining() - 0.02).max(0.01),
+            rel_gap: self.o.relative_gap,
+            threads: self.o.threads,
+            seed: self.o.seed,
+            warm_start: true,
+        }
+    }
+
+    /// Re-optimise the free cells; returns (status, candidate accepted?, improved?).
+    fn reoptimise(&mut self, free: &[Vec<bool>], limit: f64, full: bool) -> (MipStatus, bool) {
+        if self.remaining() < 0.05 {
+            return (MipStatus::NoSolution, false);
+        }
+        let Ok(built) = model::build(self.p, &self.ix, Scope { free, current: &self.best }) else {
+            return (MipStatus::NoSolution, false);
+        };
+        let mut prm = self.params(limit);
+        let mut res = model::solve(built, &prm);
+        if res.inconsistent && self.remaining() > 0.05 {
+            // HiGHS found something better than it handed back: solve again without the start.
+            if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
+                eprintln!("  inconsistent start/solution: re-solving cold");
+            }
+            let Ok(built) = model::build(self.p, &self.ix, Scope { free, current: &self.best }) else {
+                return (MipStatus::NoSolution, false);
+            };
+            prm.warm_start = false;
+            prm.time_limit = limit.min(self.remaining() - 0.02).max(0.01);
+            res = model::solve(built, &prm);
+        }
+        if full {
+            if let Some(b) = res.bound {
+                self.bound = Some(self.bound.map_or(b, |o: f64| o.max(b)));
+            }
+            if res.status == MipStatus::Optimal && !res.inconsistent {
+                self.proved = true;
+            }
+            if res.status == MipStatus::Infeasible {
+                self.infeasible = true;
+            }
+        }
+        if !matches!(res.status, MipStatus::Optimal | MipStatus::Feasible) {
+            return (res.status, false);
+        }
+        let mut cand = self.best.clone();
+        for (i, row) in free.iter().enumerate() {
+            for (d, f) in row.iter().enumerate() {
+                if *f {
+                    cand[i][d] = None;
+                }
+            }
+        }
+        for (i, d, k) in &res.worked {
+            cand[*i][*d] = Some(*k);
+        }
+        let rep = validate_table(self.p, &cand);
+        let sc = Score::of(&rep);
+        let improved = sc.better(self.best_score);
+        if sc.no_worse(self.best_score) {
+            if full {
+                self.model_objective = Some(res.objective);
+            } else if improved {
+                self.model_objective = None;
+            }
+            self.best = cand;
+            self.best_rep = rep;
+            self.best_score = sc;
+        }
+        (res.status, improved)
+    }
+}
+
+fn table_from_roster(p: &Problem, ix: &Index, roster: &crate::Roster) -> Table {
+    let mut t: Table = vec![vec![None; ix.h]; p.staff.len()];
+    for a in &roster.assignments {
+        let Some(&i) = ix.staff_by_id.get(&a.staff) else { continue };
+        let d = a.day as usize;
+        if d >= ix.h || t[i][d].is_some() {
+            continue;
+        }
+        let exact =
+            p.slots.iter().position(|s| s.day == a.day && s.shift == a.shift && s.ward == a.ward && s.skill == a.skill);
+        let loose = || ix.eligible[i][d].iter().copied().find(|&k| p.slots[k].shift == a.shift);
+        t[i][d] = exact.or_else(loose);
+    }
+    t
+}
+
+pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
+    let t0 = Instant::now();
+    p.check().map_err(SolveError::InvalidProblem)?;
+    // at most 30 days, so that instant arithmetic cannot overflow
+    let time_limit = o.time_limit.min(Duration::from_secs(30 * 86_400));
+    let deadline = t0 + time_limit;
+    let ix = Index::new(p);
+    let n = p.staff.len();
+    let h = ix.h;
+    let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
+    let start = match &o.warm_start {
+        Some(r) => table_from_roster(p, &ix, r),
+        None => vec![vec![None; h]; n],
+    };
+    let rep = validate_table(p, &start);
+    let mut cx = Ctx {
+        p,
+        o,
+        t0,
+        deadline,
+        best_score: Score::of(&rep),
+        best: start,
+        best_rep: rep,
+        bound: None,
+        proved: false,
+        infeasible: false,
+        model_objective: None,
+        ix,
+    };
+    let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
+    let limit = time_limit.as_secs_f64();
+
+    // Tiny problems: the full model directly.
+    if cells <= 400 || std::env::var_os("ROTA_FULL_ONLY").is_some() {
+        let free = vec![vec![true; h]; n];
+        cx.reoptimise(&free, limit, true);
+        return Ok(finish(cx));
+    }
+
+    let trace = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
+    // Small and mid-size models leave LNS once it stagnates: HiGHS on the full
+    // model, warm-started with the incumbent, then gets the rest of the time
+    // (bound, proof, and its own heuristics beat a stalled LNS there).
+    let mid = cells <= FULL_FIRST_CELLS;
+    // Phase 1: construct one person at a time (others fixed), unless we have a roster.
+    if o.warm_start.is_none() {
+        cx.report(Phase::Construct);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut rng);
+        for (pos, &i) in order.iter().enumerate() {
+            let left = (n - pos) as f64;
+            let per = (cx.remaining() * 0.5 / left).max(0.05);
+            let mut free = vec![vec![false; h]; n];
+            free[i] = vec![true; h];
+            cx.reoptimise(&free, per, false);
+        }
+    }
+    cx.report(Phase::Lns);
+
+    // Phase 2: LNS.
+    // LNS runs while it improves (small models stagnate fast and hand over to
+    // the full model early); the full model gets at least the last 15 %.
+    let lns_end = if cells > FULL_LAST_CELLS {
+        deadline
+    } else if cells <= SMALL_CELLS {
+        t0 + time_limit.mul_f64(0.3)
+    } else {
+        t0 + time_limit.mul_f64(0.85)
+    };
+    let sub_limit = (limit / 120.0).clamp(0.3, 3.0);
+    if trace {
+        eprintln!(
+            "construct done t={:.1} obj={} hard={}",
+            t0.elapsed().as_secs_f64(),
+            cx.best_score.obj,
+            cx.best_score.hard
+        );
+    }
+    let per_cell = (cells as f64 / (n.max(1) * h.max(1)) as f64).max(0.1);
+    // Adaptive LNS: per neighbourhood kind a size (free staff-days) and a weight.
+    let init = (150.0 / per_cell).max(7.0).min((n * h) as f64);
+    let mut sizes = [init; KINDS];
+    let mut weights = [1.0f64; KINDS];
+    let mut stale = 0usize;
+    while Instant::now() < lns_end && cx.remaining() > 0.1 {
+        let total: f64 = weights.iter().sum();
+        let mut pick = rng.random_range(0.0..total);
+        let mut kind = 0;
+        while kind + 1 < KINDS && pick >= weights[kind] {
+            pick -= weights[kind];
+            kind += 1;
+        }
+        let hot = hot_spots(&cx.best_rep, n, h);
+        let free = neighbourhood(&mut rng, kind, n, h, sizes[kind], &hot);
+        let t = Instant::now();
+        let (status, improved) = cx.reoptimise(&free, sub_limit, false);
+        let took = t.elapsed().as_secs_f64();
+        if trace {
+            let nfree: usize = free.iter().flatten().filter(|f| **f).count();
+            eprintln!(
+                "lns t={:.1} kind={kind} size={:.0} free={nfree} {status:?} took={took:.2} obj={} hard={}",
+                cx.t0.elapsed().as_secs_f64(),
+                sizes[kind],
+                cx.best_score.obj,
+                cx.best_score.hard
+            );
+        }
+        let max_size = (n * h) as f64;
+        if status == MipStatus::Optimal && took < 0.25 * sub_limit {
+            sizes[kind] = (sizes[kind] * 1.15).min(max_size);
+        } else if status != MipStatus::Optimal {
+            sizes[kind] = (sizes[kind] * 0.8).max(4.0);
+        }
+        weights[kind] = 0.9 * weights[kind] + if improved { 0.5 } else { 0.02 };
+        weights[kind] = weights[kind].max(0.1);
+        if improved {
+            stale = 0;
+            cx.report(Phase::Lns);
+        } else {
+            stale += 1;
+            if mid && stale >= 60 {
+                break;
+            }
+            if stale >= 40 {
+                // stuck: try larger neighbourhoods
+                for sz in &mut sizes {
+                    *sz = (*sz * 1.5).min((n * h) as f64);
+                }
+                stale = 0;
+            }
+        }
+    }
+
+    // Phase 3: full model with the incumbent as warm start (bound, last improvements).
+    if cells <= FULL_LAST_CELLS && cx.remaining() > 0.5 {
+        cx.report(Phase::FullModel);
+        let free = vec![vec![true; h]; n];
+        let rem = cx.remaining();
+        let r = cx.reoptimise(&free, rem, true);
+        if trace {
+            eprintln!("full t={:.1} {r:?} obj={} bound={:?}", t0.elapsed().as_secs_f64(), cx.best_score.obj, cx.bound);
+        }
+    }
+    cx.report(Phase::Done);
+    Ok(finish(cx))
+}
+
+const KINDS: usize = 4;
+/// Models with at most this many assignment variables give LNS at most 30 % of the time.
+const SMALL_CELLS: usize = 5_000;
+/// Models with at most this many assignment variables leave LNS when it stagnates.
+const FULL_FIRST_CELLS: usize = 20_000;
+/// Models with at most this many assignment variables end with the full model.
+const FULL_LAST_CELLS: usize = 30_000;
+
+/// Where the current roster pays: days with cover cost, people with soft cost.
+struct HotSpots {
+    days: Vec<usize>,
+    staff: Vec<usize>,
+}
+
+fn hot_spots(rep: &ValidationReport, n: usize, h: usize) -> HotSpots {
+    let mut days: Vec<usize> =
+        rep.slots.iter().filter(|s| s.assigned != s.target).map(|s| s.day as usize).filter(|d| *d < h).collect();
+    days.dedup();
+    let staff = rep.staff.iter().enumerate().filter(|(i, s)| *i < n && s.cost > 0.0).map(|(i, _)| i).collect();
+    HotSpots { days, staff }
+}
+
+fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, n: usize, h: usize, size: f64, hot: &HotSpots) -> Vec<Vec<bool>> {
+    let mut free = vec![vec![false; h]; n];
+    let mut staff: Vec<usize> = (0..n).collect();
+    staff.shuffle(rng);
+    if !hot.staff.is_empty() && rng.random_bool(0.5) {
+        let first = hot.staff[rng.random_range(0..hot.staff.len())];
+        if let Some(pos) = staff.iter().position(|&i| i == first) {
+            staff.swap(0, pos);
+        }
+    }
+    if kind == 3 && h > 8 {
+        // everybody on a few short windows around days that pay for cover
+        let len = 4.min(h);
+        let m = ((size / (n * len) as f64).round() as usize).clamp(2, (h / len).max(2));
+        for _ in 0..m {
+            let a = if !hot.days.is_empty() && rng.random_bool(0.8) {
+                let d = hot.days[rng.random_range(0..hot.days.len())];
+                d.saturating_sub(rng.random_range(0..len)).min(h - len)
+            } else {
+                rng.random_range(0..=h - len)
+            };
+            for row in &mut free {
+                for f in &mut row[a..a + len] {
+                    *f = true;
+                }
+            }
+        }
+        return free;
+    }
+    let (k, len) = match kind {
+        // a few people over the whole horizon
+        0 => (((size / h as f64).round() as usize).clamp(1, n), h),
+        // everybody on a window of days
+        1 => (n, ((size / n as f64).round() as usize).clamp(2.min(h), h)),
+        // half the people on a window twice as long
+        _ => {
+            let k = n.div_ceil(2).max(1);
+            (k, ((size / k as f64).round() as usize).clamp(2.min(h), h))
+        }
+    };
+    let a = if len < h && !hot.days.is_empty() && rng.random_bool(0.7) {
+        let d = hot.days[rng.random_range(0..hot.days.len())];
+        d.saturating_sub(rng.random_range(0..len)).min(h - len)
+    } else {
+        rng.random_range(0..=h - len)
+    };
+    for &i in staff.iter().take(k) {
+        for f in &mut free[i][a..a + len] {
+            *f = true;
+        }
+    }
+    free
+}
+
+fn finish(cx: Ctx<'_>) -> Solution {
+    let p = cx.p;
+    let rep = cx.best_rep;
+    let mut assignments = Vec::new();
+    for (i, row) in cx.best.iter().enumerate() {
+        for (d, c) in row.iter().enumerate() {
+            if let Some(k) = c {
+                let s = &p.slots[*k];
+                assignments.push(Assignment {
+                    staff: p.staff[i].id.clone(),
+                    day: d as u32,
+                    shift: s.shift.clone(),
+                    ward: s.ward.clone(),
+                    skill: s.skill.clone(),
+                });
+            }
+        }
+    }
+    let feasible = rep.hard.is_empty();
+    let objective = rep.objective;
+    let bound = cx.bound.map(|b| b.min(objective));
+    let gap = bound.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
+    let optimal = feasible
+        && (cx.proved && cx.model_objective.is_some()
+            || gap.is_some_and(|g| g <= cx.o.relative_gap.max(1e-9))
+            || bound.is_some_and(|b| objective - b < 1.0 - 1e-6 && objective.fract() == 0.0 && b.ceil() >= objective));
+    let status = if optimal {
+        SolveStatus::Optimal
+    } else if feasible {
+        SolveStatus::Feasible
+    } else if cx.infeasible {
+        SolveStatus::Infeasible
+    } else {
+        SolveStatus::TimeLimit
+    };
+    let uncovered = explain_uncovered(p, &cx.ix, &cx.best, &rep);
+    Solution {
+        status,
+        assignments,
+        objective,
+        best_bound: bound,
+        gap,
+        model_objective: cx.model_objective,
+        cost_by_family: rep.cost_by_family.clone(),
+        staff: rep.staff.clone(),
+        slots: rep.slots.clone(),
+        uncovered,
+        hard_violations: rep.hard.len(),
+        elapsed_seconds: cx.t0.elapsed().as_secs_f64(),
+    }
+}
+
+fn explain_uncovered(p: &Problem, ix: &Index, table: &Table, rep: &ValidationReport) -> Vec<Uncovered> {
+    let mut out = Vec::new();
+    for s in &rep.slots {
+        if s.assigned >= s.target.max(s.min) {
+            continue;
+        }
+        let k = s.slot;
+        let d = s.day as usize;
+        let t = ix.slot_shift[k];
+        let st = &p.shift_types[t];
+        let qualified: Vec<usize> = (0..p.staff.len())
+            .filter(|&i| skill_ok(&p.staff[i], s.skill.as_deref(), s.day) && ward_ok(&p.staff[i], &s.ward))
+            .collect();
+        let reason = if qualified.is_empty() {
+            UncoveredReason::NobodyEligible
+        } else {
+            let avail: Vec<usize> = qualified.iter().copied().filter(|&i| ix.eligible[i][d].contains(&k)).collect();
+            if avail.is_empty() {
+                UncoveredReason::Unavailability
+            } else {
+                let idle: Vec<usize> = avail.iter().copied().filter(|&i| table[i][d].is_none()).collect();
+                if idle.is_empty() {
+                    UncoveredReason::BusyElsewhere
+                } else {
+                    let mut any_free = false;
+                    let mut any_rest = false;
+                    for &i in &idle {
+                        let c = &p.staff[i].contract;
+                        let mins = rep.staff.get(i).map_or(0, |x| x.minutes);
+                        let per_type = table[i].iter().flatten().filter(|&&kk| ix.slot_shift[kk] == t).count() as u32;
+                        let at_max = c.max_minutes_total.is_some_and(|m| mins + u64::from(st.minutes) > u64::from(m))
+                            || c.max_shifts.get(&st.id).is_some_and(|&m| per_type >= m);
+                        let rest_block = [-1i64, 1].iter().any(|&off| {
+                            let j = d as i64 + off;
+                            if j < 0 || j as usize >= ix.h {
+                                return false;
+                            }
+                            let Some(kk) = table[i][j as usize] else { return false };
+                            let other = &p.shift_types[ix.slot_shift[kk]];
+                            let (a, b) = if off < 0 { (other, st) } else { (st, other) };
+                            let forbidden = a.forbidden_next.contains(&b.id);
+                            let gap = DAY_MINUTES + i64::from(b.start_minute) - a.end_minute();
+                            forbidden || c.min_rest_minutes.is_some_and(|r| gap < i64::from(r))
+                        });
+                        if rest_block {
+                            any_rest = true;
+                        } else if !at_max {
+                            any_free = true;
+                        }
+                    }
+                    if any_free {
+                        UncoveredReason::CostTradeOff
+                    } else if any_rest {
+                        UncoveredReason::RestOrSuccession
+                    } else {
+                        UncoveredReason::AllAtMaxHours
+                    }
+                }
+            }
+        };
+        out.push(Uncovered {
+            slot: k,
+            day: s.day,
+            shift: s.shift.clone(),
+            ward: s.ward.clone(),
+            skill: s.skill.clone(),
+            assigned: s.assigned,
+            target: s.target,
+            reason,
+        });
+    }
+    out
+}

@@ -1,0 +1,512 @@
+//! Independent validator: recomputes every hard violation and every soft cost
+//! from the assignments alone, working on the roster table staff → day → shift
+//! and on blocks of worked days / days off. It shares no code with `model/`.
+
+use crate::problem::{skill_ok, ward_ok, Family, Index, Mode, Problem, DAY_MINUTES};
+use crate::solution::{SlotSummary, Solution, StaffSummary};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One broken rule (hard) or one soft cost item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    pub family: Family,
+    pub staff: Option<String>,
+    pub day: Option<u32>,
+    /// Violation amount in the family's unit.
+    pub amount: f64,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// Broken hard rules; the roster is feasible iff this is empty.
+    pub hard: Vec<Violation>,
+    /// Soft rule violations (each costs its family's weight × amount).
+    pub soft: Vec<Violation>,
+    pub cost_by_family: BTreeMap<Family, f64>,
+    pub objective: f64,
+    pub staff: Vec<StaffSummary>,
+    pub slots: Vec<SlotSummary>,
+}
+
+impl ValidationReport {
+    pub fn is_feasible(&self) -> bool {
+        self.hard.is_empty()
+    }
+}
+
+/// Validate a solution's assignments against the problem.
+pub fn validate(problem: &Problem, solution: &Solution) -> ValidationReport {
+    if let Err(faults) = problem.check() {
+        let mut r = ValidationReport::default();
+        for f in faults {
+            r.hard.push(Violation {
+                family: Family::Eligibility,
+                staff: None,
+                day: None,
+                amount: 1.0,
+                detail: format!("invalid problem: {f}"),
+            });
+        }
+        return r;
+    }
+    let index = Index::new(problem);
+    let mut v = Validator::new(problem);
+    let mut table: Vec<Vec<Option<usize>>> = vec![vec![None; index.h]; problem.staff.len()];
+    for a in &solution.assignments {
+        let Some(&i) = index.staff_by_id.get(&a.staff) else {
+            v.hard(Family::Eligibility, None, Some(a.day), 1.0, format!("unknown staff {}", a.staff));
+            continue;
+        };
+        let slot = problem
+            .slots
+            .iter()
+            .position(|s| s.day == a.day && s.shift == a.shift && s.ward == a.ward && s.skill == a.skill);
+        let Some(k) = slot else {
+            v.hard(
+                Family::Eligibility,
+                Some(i),
+                Some(a.day),
+                1.0,
+                format!("no slot for {} on day {} ward {}", a.shift, a.day, a.ward),
+            );
+            continue;
+        };
+        let d = a.day as usize;
+        if table[i][d].is_some() {
+            v.hard(Family::OneShiftPerDay, Some(i), Some(a.day), 1.0, "two shifts on one day".into());
+            continue;
+        }
+        table[i][d] = Some(k);
+    }
+    v.run(&table);
+    v.report
+}
+
+/// Validate an internal roster table (staff → day → slot). Used by the search.
+pub(crate) fn validate_table(problem: &Problem, table: &[Vec<Option<usize>>]) -> ValidationReport {
+    let mut v = Validator::new(problem);
+    v.run(table);
+    v.report
+}
+
+struct Validator<'a> {
+    p: &'a Problem,
+    report: ValidationReport,
+}
+
+impl<'a> Validator<'a> {
+    fn new(p: &'a Problem) -> Self {
+        Validator { p, report: ValidationReport::default() }
+    }
+
+    fn staff_id(&self, i: Option<usize>) -> Option<String> {
+        i.and_then(|i| self.p.staff.get(i)).map(|s| s.id.clone())
+    }
+
+    fn hard(&mut self, family: Family, i: Option<usize>, day: Option<u32>, amount: f64, detail: String) {
+        let staff = self.staff_id(i);
+        self.report.hard.push(Violation { family, staff, day, amount, detail });
+    }
+
+    fn cost(&mut self, family: Family, weight: f64, i: Option<usize>, day: Option<u32>, amount: f64, detail: String) {
+        if amount <= 0.0 {
+            return;
+        }
+        let c = weight * amount;
+        *self.report.cost_by_family.entry(family).or_insert(0.0) += c;
+        self.report.objective += c;
+        if let Some(i) = i {
+            if let Some(s) = self.report.staff.get_mut(i) {
+                s.cost += c;
+            }
+        }
+        let staff = self.staff_id(i);
+        self.report.soft.push(Violation { family, staff, day, amount, detail });
+    }
+
+    fn rule(&mut self, family: Family, mode: Mode, i: usize, day: Option<u32>, amount: f64, detail: String) {
+        if amount <= 0.0 {
+            return;
+        }
+        match mode {
+            Mode::Hard => self.hard(family, Some(i), day, amount, detail),
+            Mode::Soft(w) => self.cost(family, w, Some(i), day, amount, detail),
+        }
+    }
+
+    fn run(&mut self, table: &[Vec<Option<usize>>]) {
+        let p = self.p;
+        let h = p.horizon_days as usize;
+        let shift_idx = |id: &str| p.shift_types.iter().position(|s| s.id == id);
+        // Roster table staff -> day -> shift type index.
+        let shift_of: Vec<Vec<Option<usize>>> = table
+            .iter()
+            .map(|row| row.iter().map(|c| c.and_then(|k| p.slots.get(k)).and_then(|s| shift_idx(&s.shift))).collect())
+            .collect();
+        self.report.staff =
+            p.staff.iter().map(|s| StaffSummary { staff: s.id.clone(), ..StaffSummary::default() }).collect();
+
+        // Cover.
+        let mut count = vec![0u32; p.slots.len()];
+        for row in table {
+            for k in row.iter().flatten() {
+                if let Some(c) = count.get_mut(*k) {
+                    *c += 1;
+                }
+            }
+        }
+        for (k, s) in p.slots.iter().enumerate() {
+            let n = count[k];
+            let day = Some(s.day);
+            let what = format!("{} {} {} {:?}", s.day, s.shift, s.ward, s.skill);
+            let under = s.target.saturating_sub(n);
+            let over = n.saturating_sub(s.target);
+            self.cost(
+                Family::Cover,
+                s.under_weight,
+                None,
+                day,
+                f64::from(under),
+                format!("{what}: {under} below target"),
+            );
+            self.cost(Family::Cover, s.over_weight, None, day, f64::from(over), format!("{what}: {over} above target"));
+            let below_min = s.min.saturating_sub(n);
+            self.cost(
+                Family::Cover,
+                p.rules.cover_below_min_weight,
+                None,
+                day,
+                f64::from(below_min),
+                format!("{what}: {below_min} below min"),
+            );
+            if let Some(mx) = s.max {
+                let above = n.saturating_sub(mx);
+                self.cost(
+                    Family::Cover,
+                    p.rules.cover_above_max_weight,
+                    None,
+                    day,
+                    f64::from(above),
+                    format!("{what}: {above} above max"),
+                );
+            }
+            self.report.slots.push(SlotSummary {
+                slot: k,
+                day: s.day,
+                shift: s.shift.clone(),
+                ward: s.ward.clone(),
+                skill: s.skill.clone(),
+                assigned: n,
+                min: s.min,
+                target: s.target,
+                max: s.max,
+            });
+        }
+
+        // Requests.
+        for r in &p.requests {
+            let (Some(i), true) = (p.staff.iter().position(|s| s.id == r.staff), (r.day as usize) < h) else {
+                continue;
+            };
+            let worked = shift_of[i][r.day as usize];
+            let want = r.shift.as_deref().and_then(shift_idx);
+            let met = match (r.work, r.shift.is_some()) {
+                (true, true) => worked.is_some() && worked == want,
+                (true, false) => worked.is_some(),
+                (false, true) => worked.is_none() || worked != want,
+                (false, false) => worked.is_none(),
+            };
+            self.report.staff[i].requests_total += 1;
+            if met {
+                self.report.staff[i].requests_met += 1;
+            } else {
+                let detail =
+                    format!("request {} {:?} on day {} not met", if r.work { "on" } else { "off" }, r.shift, r.day);
+                self.cost(Family::Requests, r.weight, Some(i), Some(r.day), 1.0, detail);
+            }
+        }
+
+        // Per staff rules.
+        for (i, st) in p.staff.iter().enumerate() {
+            let row = &shift_of[i];
+            let c = &st.contract;
+            let rules = &p.rules;
+            // Eligibility, unavailability, pins.
+            for (d, cell) in table[i].iter().enumerate() {
+                let day = Some(d as u32);
+                if let Some(k) = *cell {
+                    let Some(s) = p.slots.get(k) else { continue };
+                    if s.day as usize != d {
+                        self.hard(Family::Eligibility, Some(i), day, 1.0, "slot on another day".into());
+                    }
+                    if !skill_ok(st, s.skill.as_deref(), s.day) || !ward_ok(st, &s.ward) {
+                        self.hard(
+                            Family::Eligibility,
+                            Some(i),
+                            day,
+                            1.0,
+                            format!("not eligible for {} {} {:?}", s.shift, s.ward, s.skill),
+                        );
+                    }
+                    if st.unavailable.contains(&(d as u32)) {
+                        self.hard(Family::Unavailability, Some(i), day, 1.0, "works on an unavailable day".into());
+                    }
+                }
+            }
+            for pin in p.pins.iter().filter(|q| q.staff == st.id && (q.day as usize) < h) {
+                let got = row[pin.day as usize];
+                let want = pin.shift.as_deref().and_then(shift_idx);
+                if got != want {
+                    self.hard(Family::Pins, Some(i), Some(pin.day), 1.0, format!("pinned to {:?}", pin.shift));
+                }
+            }
+            // Workload.
+            let mut minutes = 0u64;
+            let mut per_type = vec![0u32; p.shift_types.len()];
+            let mut nights = 0u32;
+            for t in row.iter().flatten() {
+                let s = &p.shift_types[*t];
+                minutes += u64::from(s.minutes);
+                per_type[*t] += 1;
+                nights += u32::from(s.night);
+                self.report.staff[i].shifts += 1;
+                let hourly = rules.cost_weight * st.hourly_cost * f64::from(s.minutes) / 60.0;
+                if hourly > 0.0 {
+                    self.cost(Family::Cost, 1.0, Some(i), None, hourly, format!("cost of shift {}", s.id));
+                }
+            }
+            self.report.staff[i].minutes = minutes;
+            self.report.staff[i].nights = nights;
+            for (t, n) in per_type.iter().enumerate() {
+                let id = &p.shift_types[t].id;
+                if let Some(&lim) = c.max_shifts.get(id) {
+                    let ex = n.saturating_sub(lim);
+                    self.rule(
+                        Family::ShiftsPerType,
+                        rules.shifts_per_type,
+                        i,
+                        None,
+                        f64::from(ex),
+                        format!("{n} shifts {id} > {lim}"),
+                    );
+                }
+            }
+            if let Some(mx) = c.max_minutes_total {
+                let ex = minutes.saturating_sub(u64::from(mx));
+                self.rule(
+                    Family::TotalMinutes,
+                    rules.total_minutes,
+                    i,
+                    None,
+                    ex as f64,
+                    format!("{minutes} min > {mx}"),
+                );
+            }
+            if let Some(mn) = c.min_minutes_total {
+                let sh = u64::from(mn).saturating_sub(minutes);
+                self.rule(
+                    Family::TotalMinutes,
+                    rules.total_minutes,
+                    i,
+                    None,
+                    sh as f64,
+                    format!("{minutes} min < {mn}"),
+                );
+            }
+            for wk in 0..h.div_ceil(7) {
+                let days = (7 * wk)..(7 * wk + 7).min(h);
+                let full = days.len() == 7;
+                let m: u64 = days.clone().filter_map(|d| row[d]).map(|t| u64::from(p.shift_types[t].minutes)).sum();
+                let day = Some((7 * wk) as u32);
+                if let Some(mx) = c.max_minutes_week {
+                    let ex = m.saturating_sub(u64::from(mx));
+                    self.rule(
+                        Family::WeeklyMinutes,
+                        rules.weekly_minutes,
+                        i,
+                        day,
+                        ex as f64,
+                        format!("week {wk}: {m} min > {mx}"),
+                    );
+                }
+                if let (Some(mn), true) = (c.min_minutes_week, full) {
+                    let sh = u64::from(mn).saturating_sub(m);
+                    self.rule(
+                        Family::WeeklyMinutes,
+                        rules.weekly_minutes,
+                        i,
+                        day,
+                        sh as f64,
+                        format!("week {wk}: {m} min < {mn}"),
+                    );
+                }
+            }
+            if let Some(mx) = c.max_nights {
+                let total = nights + st.history.nights_worked;
+                let ex = total.saturating_sub(mx);
+                self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), format!("{total} nights > {mx}"));
+            }
+            // Weekends.
+            let mut weekends = BTreeSet::new();
+            for (d, t) in row.iter().enumerate() {
+                if t.is_some() {
+                    if let Some(w) = p.weekend_of(d as i64) {
+                        weekends.insert(w);
+                    }
+                }
+            }
+            let nw = weekends.len() as u32;
+            self.report.staff[i].weekends = nw;
+            if let Some(mx) = c.max_weekends {
+                let total = nw + st.history.weekends_worked;
+                let ex = total.saturating_sub(mx);
+                self.rule(
+                    Family::Weekends,
+                    rules.max_weekends,
+                    i,
+                    None,
+                    f64::from(ex),
+                    format!("{total} weekends > {mx}"),
+                );
+            }
+            // Blocks of worked days / days off on the timeline extended by history. A block
+            // is judged by the minimum rules when the day after it is inside the horizon.
+            // known[j] for j in -pre..h: Some(worked) or None (unknown past).
+            let hist = &st.history;
+            let pre = (hist.consecutive_days_worked.max(hist.consecutive_days_off) + 1) as usize;
+            let mut line: Vec<Option<bool>> = Vec::with_capacity(pre + h);
+            for j in 0..pre {
+                let back = pre - j; // day = -back
+                let v = if hist.consecutive_days_worked > 0 {
+                    if back <= hist.consecutive_days_worked as usize {
+                        Some(true)
+                    } else {
+                        Some(false)
+                    }
+                } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off as usize {
+                    Some(false)
+                } else {
+                    None
+                };
+                line.push(v);
+            }
+            line.extend(row.iter().map(|t| Some(t.is_some())));
+            let off = pre as i64; // line index of day 0
+            let mut a = 0usize;
+            while a < line.len() {
+                let kind = line[a];
+                let mut b = a;
+                while b + 1 < line.len() && line[b + 1] == kind {
+                    b += 1;
+                }
+                let (da, db) = (a as i64 - off, b as i64 - off);
+                let len = (b - a + 1) as i64;
+                let left_known = a > 0 && line[a - 1].is_some();
+                let right_inside = db < h as i64 - 1;
+                let day = Some(da.max(0) as u32);
+                match kind {
+                    Some(true) => {
+                        if let Some(cmax) = c.max_consecutive_days {
+                            let cmax = i64::from(cmax);
+                            // windows of cmax+1 days inside the block ending in the horizon
+                            let first = da.max(-cmax);
+                            let n = (db - cmax - first + 1).max(0);
+                            self.rule(
+                                Family::MaxConsecutiveDays,
+                                rules.max_consecutive_days,
+                                i,
+                                day,
+                                n as f64,
+                                format!("{len} days worked in a row"),
+                            );
+                        }
+                        if let Some(cmin) = c.min_consecutive_days {
+                            let cmin = i64::from(cmin);
+                            if db >= -1 && left_known && right_inside && len < cmin {
+                                self.rule(
+                                    Family::MinConsecutiveDays,
+                                    rules.min_consecutive_days,
+                                    i,
+                                    day,
+                                    (cmin - len) as f64,
+                                    format!("only {len} days worked in a row"),
+                                );
+                            }
+                        }
+                    }
+                    Some(false) => {
+                        if let Some(omin) = c.min_consecutive_days_off {
+                            let omin = i64::from(omin);
+                            if db >= -1 && left_known && right_inside && len < omin {
+                                self.rule(
+                                    Family::MinConsecutiveDaysOff,
+                                    rules.min_consecutive_days_off,
+                                    i,
+                                    day,
+                                    (omin - len) as f64,
+                                    format!("only {len} days off in a row"),
+                                );
+                            }
+                        }
+                    }
+                    None => {}
+                }
+                a = b + 1;
+            }
+            // Rest and forbidden successions: pairs (d, t) -> (d + k, u), including day -1.
+            let last = hist.last_shift.as_deref().and_then(shift_idx);
+            let at = |d: i64| -> Option<usize> {
+                if d == -1 {
+                    last
+                } else if d >= 0 && (d as usize) < h {
+                    row[d as usize]
+                } else {
+                    None
+                }
+            };
+            let rest = c.min_rest_minutes.map(i64::from);
+            for d in -1..(h as i64) {
+                let Some(t) = at(d) else { continue };
+                let st_t = &p.shift_types[t];
+                for k in 1..=3i64 {
+                    let Some(u) = at(d + k) else { continue };
+                    let st_u = &p.shift_types[u];
+                    let forbidden = k == 1 && st_t.forbidden_next.contains(&st_u.id);
+                    let gap = k * DAY_MINUTES + i64::from(st_u.start_minute) - st_t.end_minute();
+                    let short = rest.is_some_and(|r| gap < r);
+                    if forbidden || short {
+                        let day = Some((d + k) as u32);
+                        self.rule(
+                            Family::Succession,
+                            rules.succession,
+                            i,
+                            day,
+                            1.0,
+                            format!("{} on day {d} then {} on day {}", st_t.id, st_u.id, d + k),
+                        );
+                    }
+                }
+            }
+        }
+
+        // Stability.
+        for r in &p.reference {
+            let (Some(i), true) = (p.staff.iter().position(|s| s.id == r.staff), (r.day as usize) < h) else {
+                continue;
+            };
+            let want = r.shift.as_deref().and_then(shift_idx);
+            if shift_of[i][r.day as usize] != want {
+                self.cost(
+                    Family::Stability,
+                    p.rules.change_weight,
+                    Some(i),
+                    Some(r.day),
+                    1.0,
+                    format!("changed from {:?}", r.shift),
+                );
+            }
+        }
+    }
+}

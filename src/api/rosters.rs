@@ -1,0 +1,120 @@
+//! Rosters and their solving jobs.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::extract::{etag, Authenticated, Json, ListQuery, OptionalJson, Query};
+use super::{run, AppState};
+use crate::error::AppError;
+use crate::jobs::{self, Job, SolveParams};
+use crate::services::policy::Action;
+use crate::services::rostering::{self, solve, AssignmentFilter, RosterInput};
+use crate::services::{Caller, ServiceError};
+
+pub async fn create(
+    req: HttpRequest,
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    Json(input): Json<RosterInput>,
+) -> Result<HttpResponse, AppError> {
+    let roster = run(&state, move |conn| rostering::create(conn, &caller, input)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("{}/{}", req.path().trim_end_matches('/'), roster.record.id)))
+        .insert_header((header::ETAG, etag(roster.record.version)))
+        .json(roster))
+}
+
+pub async fn list(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let params = query.into_params()?;
+    let items = run(&state, move |conn| rostering::list(conn, &caller, &params)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+pub async fn get(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let roster = run(&state, move |conn| rostering::load(conn, &caller, &id, Action::Read)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(roster.record.version))).json(roster))
+}
+
+/// Queue a solve: 202 Accepted with the job's location.
+pub async fn solve(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    OptionalJson(body): OptionalJson<SolveParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = body.unwrap_or_default();
+    if !(1..=3600).contains(&params.time_limit_seconds) {
+        return Err(AppError::bad_field("time_limit_seconds", "must be between 1 and 3600"));
+    }
+    if !(0.0..=1.0).contains(&params.relative_gap) {
+        return Err(AppError::bad_field("relative_gap", "must be between 0 and 1"));
+    }
+    let job = run(&state, move |conn| {
+        rostering::load(conn, &caller, &id, Action::Write)?;
+        jobs::enqueue(conn, solve::KIND, Some(&id), &params)
+    })
+    .await?;
+    Ok(HttpResponse::Accepted().insert_header((header::LOCATION, format!("/api/v1/jobs/{}", job.id))).json(job))
+}
+
+pub async fn assignments(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    Query(filter): Query<AssignmentFilter>,
+) -> Result<HttpResponse, AppError> {
+    let items = run(&state, move |conn| rostering::assignments(conn, &caller, &id, &filter)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+pub async fn coverage(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let items = run(&state, move |conn| rostering::coverage(conn, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+/// A job is visible to whoever may read its roster.
+fn job_for(conn: &mut crate::db::DbConnection, caller: &Caller, id: &str, action: Action) -> Result<Job, ServiceError> {
+    let row = jobs::find(conn, id)?;
+    match &row.roster_id {
+        Some(roster) => {
+            rostering::load(conn, caller, roster, action)?;
+        }
+        None if *caller != Caller::Admin => return Err(ServiceError::Forbidden("only admins see this job".into())),
+        None => {}
+    }
+    Ok(row.into())
+}
+
+pub async fn job(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let job = run(&state, move |conn| job_for(conn, &caller, &id, Action::Read)).await?;
+    Ok(HttpResponse::Ok().json(job))
+}
+
+pub async fn cancel_job(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let job = run(&state, move |conn| {
+        job_for(conn, &caller, &id, Action::Write)?;
+        Ok(Job::from(jobs::cancel(conn, &id)?))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(job))
+}

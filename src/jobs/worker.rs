@@ -1,0 +1,69 @@
+//! The worker loop: claim a job, run it, record the outcome. Solving is CPU-bound and
+//! blocking, so workers are plain threads, not async tasks.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{claim, finish, FAILED};
+use crate::db::{DbConnection, DbPool};
+use crate::services::rostering::solve;
+use crate::services::ServiceError;
+
+/// Run jobs until `stop` is set. Polls every `idle` when there is nothing to do.
+pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, idle: Duration) {
+    tracing::info!(worker, "job worker started");
+    while !stop.load(Ordering::Relaxed) {
+        match run_one(pool, worker) {
+            Ok(true) => {}
+            Ok(false) => std::thread::sleep(idle),
+            Err(e) => {
+                tracing::warn!(worker, error = %e, "job worker could not reach the database");
+                std::thread::sleep(idle * 4);
+            }
+        }
+    }
+}
+
+/// Claim and run one job; `Ok(false)` when none was waiting.
+pub fn run_one(pool: &DbPool, worker: &str) -> Result<bool, ServiceError> {
+    let job = {
+        let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        claim(&mut conn, worker)?
+    };
+    let Some(job) = job else { return Ok(false) };
+    let span = tracing::info_span!("job", job_id = %job.id, kind = %job.kind, roster_id = ?job.roster_id);
+    let _guard = span.enter();
+    tracing::info!("job started");
+    let outcome = match job.kind.as_str() {
+        solve::KIND => solve::run(pool, &job, worker),
+        other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),
+    };
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, "job failed");
+        let mut pooled = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let conn: &mut DbConnection = &mut pooled;
+        let message = crate::error::AppError::from(e).problem().detail;
+        finish(conn, &job.id, worker, FAILED, None, Some(&message))?;
+    }
+    Ok(true)
+}
+
+/// Start `count` worker threads for an in-process worker pool (`rota serve`).
+pub fn spawn(pool: &DbPool, count: usize, stop: &Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
+    (0..count)
+        .filter_map(|i| {
+            let pool = pool.clone();
+            let stop = stop.clone();
+            let name = format!("{}-{}-{i}", hostname(), std::process::id());
+            std::thread::Builder::new()
+                .name(format!("rota-worker-{i}"))
+                .spawn(move || run(&pool, &name, &stop, Duration::from_millis(300)))
+                .ok()
+        })
+        .collect()
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "rota".to_owned())
+}

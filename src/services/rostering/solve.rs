@@ -1,0 +1,171 @@
+//! The solve job: build the problem in one read, solve outside any transaction, write the
+//! roster's assignments in one transaction. A failed or cancelled solve leaves the previous
+//! assignments as they were.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::problem::{build, BuiltProblem};
+use super::DRAFT;
+use crate::db::models::{JobRow, RosterAssignmentRow};
+use crate::db::schema::{roster_assignments, roster_wards, rosters};
+use crate::db::{DbConnection, DbPool};
+use crate::jobs::{self, SolveParams, CANCELLED, SUCCEEDED};
+use crate::services::ServiceError;
+
+pub const KIND: &str = "solve";
+
+fn conn(pool: &DbPool) -> Result<crate::db::PooledConn, ServiceError> {
+    pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))
+}
+
+/// Run a claimed solve job to completion.
+pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError> {
+    let params: SolveParams =
+        serde_json::from_str(&job.params).map_err(|e| ServiceError::Internal(format!("bad job parameters: {e}")))?;
+    let roster_id = job.roster_id.clone().ok_or_else(|| ServiceError::Internal("solve job without roster".into()))?;
+    let built = {
+        let mut pooled = conn(pool)?;
+        let c: &mut DbConnection = &mut pooled;
+        c.transaction(|c| {
+            let (site_id, start, end): (String, chrono::NaiveDate, chrono::NaiveDate) = rosters::table
+                .find(&roster_id)
+                .select((rosters::site_id, rosters::start_date, rosters::end_date))
+                .first(c)?;
+            let ward_ids: Vec<String> = roster_wards::table
+                .filter(roster_wards::roster_id.eq(&roster_id))
+                .select(roster_wards::ward_id)
+                .load(c)?;
+            build(c, &site_id, &ward_ids, start, end)
+        })?
+    };
+    if built.problem.slots.is_empty() {
+        return Err(ServiceError::Validation(vec![crate::domain::FieldError {
+            field: "roster".into(),
+            message: "no staffing demand on these wards and dates: add staffing requirements or census first".into(),
+        }]));
+    }
+    if built.problem.staff.is_empty() {
+        return Err(ServiceError::field("roster", "nobody works on these wards: give staff a home or float ward"));
+    }
+
+    // Progress goes to the job row at most once a second; the heartbeat renews the lease.
+    let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let last = Arc::new(Mutex::new(Instant::now() - Duration::from_secs(5)));
+    let progress: rota_solver::ProgressFn = {
+        let pool = pool.clone();
+        let id = job.id.clone();
+        let worker = worker.to_owned();
+        let cancelled = cancelled.clone();
+        Arc::new(move |p: &rota_solver::Progress| {
+            let Ok(mut at) = last.lock() else { return };
+            if at.elapsed() < Duration::from_secs(1) {
+                return;
+            }
+            *at = Instant::now();
+            let report = json!({
+                "phase": p.phase,
+                "elapsed_seconds": p.elapsed.as_secs_f64(),
+                "incumbent": p.incumbent,
+                "best_bound": p.best_bound,
+            });
+            if let Ok(mut c) = pool.get() {
+                if let Ok(true) = jobs::heartbeat(&mut c, &id, &worker, &report) {
+                    cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let options = rota_solver::SolveOptions {
+        time_limit: Duration::from_secs(params.time_limit_seconds),
+        relative_gap: params.relative_gap,
+        threads: 1,
+        seed: 1,
+        warm_start: None,
+        progress: Some(progress),
+    };
+    let solution = rota_solver::solve(&built.problem, &options).map_err(|e| match e {
+        rota_solver::SolveError::InvalidProblem(faults) => ServiceError::Validation(
+            faults.into_iter().map(|f| crate::domain::FieldError { field: f.what, message: f.detail }).collect(),
+        ),
+        rota_solver::SolveError::Solver(m) => ServiceError::Internal(m),
+    })?;
+    let report = rota_solver::validate(&built.problem, &solution);
+    let result = json!({
+        "status": solution.status,
+        "objective": report.objective,
+        "best_bound": solution.best_bound,
+        "gap": solution.gap,
+        "hard_violations": report.hard.len(),
+        "cost_by_family": report.cost_by_family,
+        "uncovered": solution.uncovered,
+        "assignments": solution.assignments.len(),
+        "elapsed_seconds": solution.elapsed_seconds,
+    });
+    let mut pooled = conn(pool)?;
+    let c: &mut DbConnection = &mut pooled;
+    c.transaction(|c| {
+        crate::db::lock_for_write(c)?;
+        let cancel: bool =
+            crate::db::schema::jobs::table.find(&job.id).select(crate::db::schema::jobs::cancel_requested).first(c)?;
+        if cancel || cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            return jobs::finish(c, &job.id, worker, CANCELLED, Some(&result), None);
+        }
+        write_assignments(c, &roster_id, &built, &solution.assignments)?;
+        diesel::update(rosters::table.find(&roster_id))
+            .set((
+                rosters::objective.eq(Some(report.objective)),
+                rosters::solved_at.eq(Some(crate::services::now())),
+                rosters::status.eq(DRAFT),
+                rosters::version.eq(rosters::version + 1),
+                rosters::updated_at.eq(crate::services::now()),
+            ))
+            .execute(c)?;
+        jobs::finish(c, &job.id, worker, SUCCEEDED, Some(&result), None)
+    })
+}
+
+/// Replace the roster's assignments with the solver's, materialised to UTC instants.
+fn write_assignments(
+    c: &mut DbConnection,
+    roster_id: &str,
+    built: &BuiltProblem,
+    assignments: &[rota_solver::Assignment],
+) -> Result<(), ServiceError> {
+    diesel::delete(roster_assignments::table.filter(roster_assignments::roster_id.eq(roster_id))).execute(c)?;
+    let mut rows = Vec::with_capacity(assignments.len());
+    for a in assignments {
+        let template = built
+            .templates
+            .get(&a.shift)
+            .ok_or_else(|| ServiceError::Internal(format!("solver returned unknown shift {}", a.shift)))?;
+        let date = built.date_of(a.day);
+        let instance = template
+            .pattern()
+            .on(date, built.tz)
+            .ok_or_else(|| ServiceError::Internal(format!("shift {} does not run on {date}", template.code)))?;
+        let role_id = built.roles.get(&a.staff).cloned().unwrap_or_default();
+        let skill_id = a.skill.as_deref().and_then(|q| q.split_once('+')).map(|(_, s)| s.to_owned());
+        rows.push(RosterAssignmentRow {
+            id: crate::services::new_id(),
+            roster_id: roster_id.to_owned(),
+            staff_id: a.staff.clone(),
+            ward_id: a.ward.clone(),
+            shift_template_id: a.shift.clone(),
+            date,
+            role_id,
+            skill_id,
+            starts_at: instance.start_utc.naive_utc(),
+            ends_at: instance.end_utc.naive_utc(),
+            pinned: false,
+        });
+    }
+    // One statement per row: batch inserts are not portable across the two backends.
+    for row in &rows {
+        diesel::insert_into(roster_assignments::table).values(row).execute(c)?;
+    }
+    Ok(())
+}

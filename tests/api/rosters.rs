@@ -1,0 +1,250 @@
+//! Rosters solved as jobs through the API: coverage met, rules kept, access enforced, jobs
+//! claimed once.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use diesel::Connection;
+use reqwest::{Method, StatusCode};
+use rota::domain::TokenRole;
+use serde_json::{json, Value};
+
+use crate::helpers::{problem, seed, spawn_app, spawn_app_with, staff_body, TestApp};
+
+/// A shift's UTC start and end.
+type Span = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+async fn wait_for(app: &TestApp, token: &str, job_path: &str) -> Value {
+    for _ in 0..600 {
+        let job: Value = app.get(token, job_path).await.json().await.unwrap();
+        if ["succeeded", "failed", "cancelled"].contains(&job["status"].as_str().unwrap()) {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("job {job_path} did not finish");
+}
+
+/// ICU with a day and a night shift, needing 2 RNs each plus 1 ALS RN by day: 35 shifts a
+/// week for 14 nurses who may each work three 12-hour shifts (48 h a week).
+async fn icu_week(app: &TestApp, nurses: usize) -> (crate::helpers::Hospital, String) {
+    let h = seed(app).await;
+    let day = app
+        .create(
+            "/api/v1/shift-templates",
+            json!({ "ward_id": h.icu, "code": "LD", "name": "Long day", "start_time": "07:30", "duration_minutes": 750, "unpaid_break_minutes": 60 }),
+        )
+        .await;
+    for (template, min) in [(&day, 2), (&h.icu_night, 2)] {
+        app.create(
+            "/api/v1/staffing-requirements",
+            json!({ "ward_id": h.icu, "shift_template_id": template, "role_id": h.rn, "min": min, "target": min, "max": min + 1, "valid_from": "2026-11-30" }),
+        )
+        .await;
+    }
+    app.create(
+        "/api/v1/staffing-requirements",
+        json!({ "ward_id": h.icu, "shift_template_id": day, "role_id": h.rn, "skill_id": h.als, "min": 1, "target": 1, "max": 1, "valid_from": "2026-11-30" }),
+    )
+    .await;
+    for i in 0..nurses {
+        let id = app.create("/api/v1/staff", staff_body(&h.lon, &format!("R{i:02}"), &h.rn, &[&h.icu])).await;
+        if i < 6 {
+            app.create("/api/v1/credentials", json!({ "staff_id": id, "skill_id": h.als, "valid_from": "2025-01-01" }))
+                .await;
+        }
+    }
+    let roster = app
+        .create(
+            "/api/v1/rosters",
+            json!({ "site_id": h.lon, "name": "ICU week 49", "start_date": "2026-11-30", "end_date": "2026-12-06", "ward_ids": [h.icu] }),
+        )
+        .await;
+    (h, roster)
+}
+
+#[tokio::test]
+async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credentials() {
+    let app = spawn_app().await;
+    let (h, roster) = icu_week(&app, 14).await;
+    let res =
+        app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 20 })).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let job = wait_for(&app, &app.admin, &location).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["result"]["hard_violations"], 0);
+
+    let coverage: Value =
+        app.get(&app.admin, &format!("/api/v1/rosters/{roster}/coverage")).await.json().await.unwrap();
+    let lines = coverage["items"].as_array().unwrap();
+    assert_eq!(lines.len(), 7 * 3);
+    for line in lines {
+        assert_eq!(line["short"], 0, "{line}");
+        assert_eq!(line["over"], 0, "{line}");
+    }
+    let assignments: Value =
+        app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
+    let items = assignments["items"].as_array().unwrap();
+    assert_eq!(items.len(), 7 * 5);
+    // One shift a day per person, 11 h rest between shifts, ALS only for holders.
+    let mut per_person: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
+    let als_holders: HashSet<&str> = ["R00", "R01", "R02", "R03", "R04", "R05"].into();
+    for a in items {
+        let start = a["start_utc"].as_str().unwrap().parse().unwrap();
+        let end = a["end_utc"].as_str().unwrap().parse().unwrap();
+        per_person.entry(a["employee_number"].as_str().unwrap().to_owned()).or_default().push((start, end));
+        if a["skill_id"] == h.als.as_str() {
+            assert!(als_holders.contains(a["employee_number"].as_str().unwrap()), "{a}");
+        }
+    }
+    for (person, mut shifts) in per_person {
+        shifts.sort();
+        for pair in shifts.windows(2) {
+            let rest = pair[1].0 - pair[0].1;
+            assert!(rest >= chrono::Duration::hours(11), "{person} rests only {rest}");
+        }
+    }
+    let roster_view: Value = app.get(&app.admin, &format!("/api/v1/rosters/{roster}")).await.json().await.unwrap();
+    assert!(roster_view["objective"].is_number());
+}
+
+#[tokio::test]
+async fn rosters_are_for_their_managers_only() {
+    let app = spawn_app_with(|s| s.workers = 0).await;
+    let (h, roster) = icu_week(&app, 14).await;
+    let staff = app.token(TokenRole::Staff, None, None, Some("R00"));
+    let med = app.token(TokenRole::Manager, Some("LON"), Some("MED1"), None);
+    let icu = app.token(TokenRole::Manager, Some("LON"), Some("ICU"), None);
+    for token in [&staff, &med] {
+        problem(app.get(token, &format!("/api/v1/rosters/{roster}")).await, StatusCode::FORBIDDEN).await;
+        problem(app.post(token, &format!("/api/v1/rosters/{roster}/solve"), &json!({})).await, StatusCode::FORBIDDEN)
+            .await;
+        problem(app.get(token, &format!("/api/v1/rosters/{roster}/assignments")).await, StatusCode::FORBIDDEN).await;
+    }
+    let body = json!({ "site_id": h.lon, "name": "MED", "start_date": "2026-11-30", "end_date": "2026-12-06", "ward_ids": [h.icu, h.med] });
+    problem(app.post(&icu, "/api/v1/rosters", &body).await, StatusCode::FORBIDDEN).await;
+    problem(app.call(Method::GET, None, "/api/v1/rosters", None, None).await, StatusCode::UNAUTHORIZED).await;
+    // The ICU manager may solve; with no worker running the job waits and can be cancelled.
+    let res = app.call(Method::POST, Some(&icu), &format!("/api/v1/rosters/{roster}/solve"), None, None).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let job: Value = res.json().await.unwrap();
+    problem(
+        app.post(&med, &format!("/api/v1/jobs/{}/cancel", job["id"].as_str().unwrap()), &json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let cancelled: Value = app
+        .post(&icu, &format!("/api/v1/jobs/{}/cancel", job["id"].as_str().unwrap()), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cancelled["status"], "cancelled");
+    // Bad options are named.
+    let p = problem(
+        app.post(&icu, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 0 })).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(p.to_string().contains("time_limit_seconds"));
+    let p = problem(
+        app.post(
+            &app.admin,
+            "/api/v1/rosters",
+            &json!({ "site_id": h.lon, "name": "x", "start_date": "2026-12-06", "end_date": "2026-11-30" }),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "end_date");
+}
+
+#[tokio::test]
+async fn a_roster_without_demand_fails_its_job_with_the_reason_and_keeps_nothing_half_written() {
+    let app = spawn_app().await;
+    let h = seed(&app).await;
+    let roster = app
+        .create(
+            "/api/v1/rosters",
+            json!({ "site_id": h.kol, "name": "empty", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
+        )
+        .await;
+    let res = app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({})).await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let job = wait_for(&app, &app.admin, &location).await;
+    assert_eq!(job["status"], "failed");
+    assert!(job["error"].as_str().unwrap().contains("no staffing demand"), "{job}");
+    let assignments: Value =
+        app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
+    assert!(assignments["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn concurrent_workers_never_claim_the_same_job() {
+    let app = spawn_app_with(|s| s.workers = 0).await;
+    let h = seed(&app).await;
+    let roster = app
+        .create(
+            "/api/v1/rosters",
+            json!({ "site_id": h.lon, "name": "r", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
+        )
+        .await;
+    {
+        let mut conn = app.pool.get().unwrap();
+        for _ in 0..30 {
+            conn.transaction(|c| rota::jobs::enqueue(c, "noop", Some(&roster), &json!({}))).unwrap();
+        }
+    }
+    let handles: Vec<_> = (0..4)
+        .map(|w| {
+            let pool = app.pool.clone();
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                let mut conn = pool.get().unwrap();
+                while let Some(job) = rota::jobs::claim(&mut conn, &format!("w{w}")).unwrap() {
+                    mine.push(job.id);
+                }
+                mine
+            })
+        })
+        .collect();
+    let claimed: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let unique: HashSet<&String> = claimed.iter().collect();
+    assert_eq!(claimed.len(), 30);
+    assert_eq!(unique.len(), 30);
+}
+
+#[tokio::test]
+async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_and_why() {
+    let app = spawn_app().await;
+    // Nine nurses at 48 h a week cannot cover 35 twelve-hour shifts.
+    let (_, roster) = icu_week(&app, 9).await;
+    let res =
+        app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 20 })).await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let job = wait_for(&app, &app.admin, &location).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["result"]["hard_violations"], 0, "contracts are never broken to cover a shift");
+    let uncovered = job["result"]["uncovered"].as_array().unwrap();
+    assert!(!uncovered.is_empty());
+    assert!(uncovered.iter().all(|u| u["reason"].is_string()), "{uncovered:?}");
+    let coverage: Value =
+        app.get(&app.admin, &format!("/api/v1/rosters/{roster}/coverage")).await.json().await.unwrap();
+    let short: i64 = coverage["items"].as_array().unwrap().iter().map(|l| l["short"].as_i64().unwrap()).sum();
+    assert!(short > 0);
+    let missing: i64 = uncovered.iter().map(|u| u["target"].as_i64().unwrap() - u["assigned"].as_i64().unwrap()).sum();
+    assert_eq!(short, missing, "the solver's explanation and the coverage agree");
+    // Nobody was pushed past 48 hours to fill the gaps.
+    let assignments: Value =
+        app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
+    let mut minutes: std::collections::HashMap<String, i64> = Default::default();
+    for a in assignments["items"].as_array().unwrap() {
+        let start: chrono::DateTime<chrono::Utc> = a["start_utc"].as_str().unwrap().parse().unwrap();
+        let end: chrono::DateTime<chrono::Utc> = a["end_utc"].as_str().unwrap().parse().unwrap();
+        *minutes.entry(a["employee_number"].as_str().unwrap().to_owned()).or_default() += (end - start).num_minutes();
+    }
+    assert!(minutes.values().all(|m| *m <= 48 * 60), "{minutes:?}");
+    assert_eq!(assignments["items"].as_array().unwrap().len() as i64 + short, 35);
+}
