@@ -12,6 +12,7 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::RESOURCES;
 use crate::error::Problem;
+use crate::jobs::{Job, SolveParams};
 use crate::services::catalogue::{CatalogueEntry, CatalogueInput};
 use crate::services::crud::Record;
 use crate::services::hospital::{NurseRatio, NurseRatioInput, Site, SiteInput, Ward, WardInput};
@@ -19,6 +20,7 @@ use crate::services::planning::{
     CensusEntry, CensusInput, DemandLine, ShiftOccurrence, ShiftTemplate, ShiftTemplateInput, StaffingRequirement,
     StaffingRequirementInput,
 };
+use crate::services::rostering::{AssignmentView, CoverageLine, Roster, RosterInput};
 use crate::services::staffing::{
     Contract, Credential, CredentialInput, StaffInput, StaffMember, Unavailability, UnavailabilityInput,
 };
@@ -57,7 +59,13 @@ use crate::services::staffing::{
         CensusEntry,
         CensusInput,
         ShiftOccurrence,
-        DemandLine
+        DemandLine,
+        Roster,
+        RosterInput,
+        AssignmentView,
+        CoverageLine,
+        Job,
+        SolveParams
     ))
 )]
 struct Base;
@@ -228,6 +236,114 @@ fn ward_view(summary: &str, schema: &str, access: &str) -> PathItem {
     PathItem::new(HttpMethod::Get, secured(op, access))
 }
 
+const ROSTER_ACCESS: &str = "Admin, or a manager of every ward of the roster; staff and integrations get 403.";
+
+/// One roster or job operation: `params` are (name, place, required, description).
+fn roster_op(
+    method: HttpMethod,
+    summary: &str,
+    params: &[(&str, ParameterIn, bool, &str)],
+    body: Option<&str>,
+    ok_status: &str,
+    ok_schema: Option<&str>,
+) -> PathItem {
+    let mut op = OperationBuilder::new().tag("rosters").summary(Some(summary)).description(Some(ROSTER_ACCESS));
+    for (name, place, required, description) in params {
+        op = op.parameter(string_param(name, place.clone(), *required, description));
+    }
+    if let Some(schema) = body {
+        op = op.request_body(Some(RequestBodyBuilder::new().content("application/json", json(schema)).build()));
+    }
+    let ok_response = match ok_schema {
+        Some(schema) if schema.starts_with('[') => {
+            let items = ObjectBuilder::new()
+                .property(
+                    "items",
+                    ArrayBuilder::new().items(Ref::from_schema_name(schema.trim_matches(&['[', ']'][..]))),
+                )
+                .required("items");
+            ResponseBuilder::new()
+                .description(summary)
+                .content("application/json", ContentBuilder::new().schema(Some(items)).build())
+                .build()
+        }
+        Some(schema) => ok(summary, schema),
+        None => ResponseBuilder::new().description(summary).build(),
+    };
+    op = op
+        .response(ok_status, ok_response)
+        .response("400", problem("Unreadable body or query"))
+        .response("404", problem("No such roster or job"))
+        .response("422", problem("Invalid fields"));
+    PathItem::new(method, secured(op, ROSTER_ACCESS))
+}
+
+fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
+    let id = || ("id", ParameterIn::Path, true, "The roster's id");
+    let job = || ("id", ParameterIn::Path, true, "The job's id");
+    let filters = [
+        ("ward_id", ParameterIn::Query, false, "Only this ward"),
+        ("staff_id", ParameterIn::Query, false, "Only this person"),
+        ("from", ParameterIn::Query, false, "First local date"),
+        ("to", ParameterIn::Query, false, "Last local date"),
+    ];
+    let mut collection = roster_op(HttpMethod::Get, "List rosters", &[], None, "200", Some("[Roster]"));
+    collection.merge_operations(roster_op(
+        HttpMethod::Post,
+        "Create a draft roster",
+        &[],
+        Some("RosterInput"),
+        "201",
+        Some("Roster"),
+    ));
+    let mut assignment_params = vec![id()];
+    assignment_params.extend(filters);
+    paths
+        .path("/api/v1/rosters", collection)
+        .path("/api/v1/rosters/{id}", roster_op(HttpMethod::Get, "Get a roster", &[id()], None, "200", Some("Roster")))
+        .path(
+            "/api/v1/rosters/{id}/solve",
+            roster_op(
+                HttpMethod::Post,
+                "Queue a solve (202 + Location of the job)",
+                &[id()],
+                Some("SolveParams"),
+                "202",
+                Some("Job"),
+            ),
+        )
+        .path(
+            "/api/v1/rosters/{id}/assignments",
+            roster_op(
+                HttpMethod::Get,
+                "Assignments, local and UTC",
+                &assignment_params,
+                None,
+                "200",
+                Some("[AssignmentView]"),
+            ),
+        )
+        .path(
+            "/api/v1/rosters/{id}/coverage",
+            roster_op(
+                HttpMethod::Get,
+                "Required against assigned per shift, role and skill",
+                &[id()],
+                None,
+                "200",
+                Some("[CoverageLine]"),
+            ),
+        )
+        .path(
+            "/api/v1/jobs/{id}",
+            roster_op(HttpMethod::Get, "A job: status, progress, result", &[job()], None, "200", Some("Job")),
+        )
+        .path(
+            "/api/v1/jobs/{id}/cancel",
+            roster_op(HttpMethod::Post, "Cancel a queued or running job", &[job()], None, "200", Some("Job")),
+        )
+}
+
 fn probe(summary: &str, failure: Option<&str>) -> PathItem {
     let mut op = OperationBuilder::new()
         .tag("operations")
@@ -262,7 +378,7 @@ pub fn build() -> Document {
                 "Read: admin, integration, managers of the ward.",
             ),
         );
-    paths = crud_paths(paths);
+    paths = roster_paths(crud_paths(paths));
     doc.paths = paths.build();
     if let Some(components) = doc.components.as_mut() {
         components.add_security_scheme(

@@ -174,6 +174,9 @@ async fn health_readiness_and_the_openapi_document_need_no_token() {
         "/api/v1/wards/{id}/archive",
         "/api/v1/census",
         "/api/v1/wards/{id}/demand",
+        "/api/v1/rosters/{id}/solve",
+        "/api/v1/rosters/{id}/coverage",
+        "/api/v1/jobs/{id}/cancel",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
