@@ -52,6 +52,29 @@ pub enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
     },
+    /// Solve and write weekly schedules per ward (JSON, CSV, XLSX, ICS) from the database.
+    Schedule {
+        /// Site code, e.g. LON.
+        #[arg(long)]
+        site: String,
+        /// The Monday the first week starts on (local date), e.g. 2026-12-07.
+        #[arg(long)]
+        week: chrono::NaiveDate,
+        #[arg(long, default_value_t = 1)]
+        weeks: u32,
+        /// Ward codes, comma-separated; every active ward of the site when omitted.
+        #[arg(long, value_delimiter = ',')]
+        wards: Vec<String>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Formats, comma-separated: json,csv,xlsx,ics.
+        #[arg(long, default_value = "json,csv,xlsx,ics")]
+        format: String,
+        /// Solver time limit in seconds.
+        #[arg(long, default_value_t = 60)]
+        time_limit: u64,
+    },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
     /// Measure the solver on public benchmarks.
@@ -195,6 +218,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("the validator rejected at least one roster");
             }
         }
+        Command::Schedule { site, week, weeks, wards, out, format, time_limit } => {
+            let formats = crate::export::Format::parse_list(&format).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            let request = crate::services::batch::ScheduleRequest { site_code: site, week, weeks, ward_codes: wards };
+            schedule(&settings, &request, &out, &formats, time_limit)?;
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&crate::api::openapi::build())?);
         }
@@ -224,4 +252,54 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// `rota schedule`: prepare, solve with progress on stderr, write the files.
+fn schedule(
+    settings: &Settings,
+    request: &crate::services::batch::ScheduleRequest,
+    out: &std::path::Path,
+    formats: &[crate::export::Format],
+    time_limit: u64,
+) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    let refused = |e: crate::services::ServiceError| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail);
+    let pool = prepare_database(settings)?;
+    let mut conn = pool.get()?;
+    let roster_id = conn.transaction(|c| crate::services::batch::prepare(c, request)).map_err(refused)?;
+    drop(conn);
+    let tty = std::io::stderr().is_terminal();
+    let progress = crate::services::rostering::solve::throttled(move |p| {
+        let line = format!(
+            "solving: {:<10} {:>6.1} s  objective {}  bound {}",
+            p["phase"].as_str().unwrap_or(""),
+            p["elapsed_seconds"].as_f64().unwrap_or(0.0),
+            p["incumbent"].as_f64().map_or_else(|| "-".to_owned(), |v| format!("{v:.1}")),
+            p["best_bound"].as_f64().map_or_else(|| "-".to_owned(), |v| format!("{v:.1}")),
+        );
+        if tty {
+            eprint!("\r{line}   ");
+        } else {
+            eprintln!("{line}");
+        }
+    });
+    let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, ..crate::jobs::SolveParams::default() };
+    let result = crate::services::rostering::solve::solve_roster(&pool, &roster_id, &params, progress, |_, _| Ok(true))
+        .map_err(refused)?;
+    if tty {
+        eprintln!();
+    }
+    let mut conn = pool.get()?;
+    let weeks = conn.transaction(|c| crate::services::batch::collect(c, &roster_id)).map_err(refused)?;
+    let files = crate::export::write_all(out, &weeks, formats).map_err(|e| anyhow::anyhow!(e))?;
+    let short: i32 = weeks.iter().flat_map(|w| &w.cover).map(|c| (c.required - c.assigned).max(0)).sum();
+    eprintln!(
+        "roster {roster_id}: {} shifts, objective {}, {} short of minimum; {} files in {}",
+        result["assignments"],
+        result["objective"],
+        short,
+        files.len(),
+        out.display()
+    );
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! authenticated caller, checks the policy, validates and persists. No HTTP here.
 
 pub mod auth;
+pub mod batch;
 pub mod catalogue;
 pub mod crud;
 pub mod demo;

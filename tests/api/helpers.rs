@@ -29,7 +29,7 @@ fn postgres_admin_url() -> String {
 }
 
 /// A fresh, empty database for one test.
-fn fresh_database() -> (String, Option<TempDir>) {
+pub fn fresh_database() -> (String, Option<TempDir>) {
     let id = uuid::Uuid::now_v7().simple().to_string();
     if std::env::var("ROTA_TEST_DATABASE").as_deref() == Ok("postgres") {
         let admin_url = postgres_admin_url();

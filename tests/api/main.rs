@@ -8,4 +8,5 @@ mod helpers;
 mod hospital;
 mod input;
 mod rosters;
+mod schedule;
 mod time;

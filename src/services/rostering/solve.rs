@@ -27,51 +27,14 @@ pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError
     let params: SolveParams =
         serde_json::from_str(&job.params).map_err(|e| ServiceError::Internal(format!("bad job parameters: {e}")))?;
     let roster_id = job.roster_id.clone().ok_or_else(|| ServiceError::Internal("solve job without roster".into()))?;
-    let built = {
-        let mut pooled = conn(pool)?;
-        let c: &mut DbConnection = &mut pooled;
-        c.transaction(|c| {
-            let (site_id, start, end): (String, chrono::NaiveDate, chrono::NaiveDate) = rosters::table
-                .find(&roster_id)
-                .select((rosters::site_id, rosters::start_date, rosters::end_date))
-                .first(c)?;
-            let ward_ids: Vec<String> = roster_wards::table
-                .filter(roster_wards::roster_id.eq(&roster_id))
-                .select(roster_wards::ward_id)
-                .load(c)?;
-            build(c, &site_id, &ward_ids, start, end)
-        })?
-    };
-    if built.problem.slots.is_empty() {
-        return Err(ServiceError::Validation(vec![crate::domain::FieldError {
-            field: "roster".into(),
-            message: "no staffing demand on these wards and dates: add staffing requirements or census first".into(),
-        }]));
-    }
-    if built.problem.staff.is_empty() {
-        return Err(ServiceError::field("roster", "nobody works on these wards: give staff a home or float ward"));
-    }
-
     // Progress goes to the job row at most once a second; the heartbeat renews the lease.
     let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let last = Arc::new(Mutex::new(Instant::now() - Duration::from_secs(5)));
     let progress: rota_solver::ProgressFn = {
         let pool = pool.clone();
         let id = job.id.clone();
         let worker = worker.to_owned();
         let cancelled = cancelled.clone();
-        Arc::new(move |p: &rota_solver::Progress| {
-            let Ok(mut at) = last.lock() else { return };
-            if at.elapsed() < Duration::from_secs(1) {
-                return;
-            }
-            *at = Instant::now();
-            let report = json!({
-                "phase": p.phase,
-                "elapsed_seconds": p.elapsed.as_secs_f64(),
-                "incumbent": p.incumbent,
-                "best_bound": p.best_bound,
-            });
+        throttled(move |report| {
             if let Ok(mut c) = pool.get() {
                 if let Ok(true) = jobs::heartbeat(&mut c, &id, &worker, &report) {
                     cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -79,6 +42,70 @@ pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError
             }
         })
     };
+    solve_roster(pool, &roster_id, &params, progress, |c, result| {
+        let cancel: bool =
+            crate::db::schema::jobs::table.find(&job.id).select(crate::db::schema::jobs::cancel_requested).first(c)?;
+        if cancel || cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+            jobs::finish(c, &job.id, worker, CANCELLED, Some(result), None)?;
+            return Ok(false);
+        }
+        jobs::finish(c, &job.id, worker, SUCCEEDED, Some(result), None)?;
+        Ok(true)
+    })?;
+    Ok(())
+}
+
+/// A progress callback that reports at most once a second, as JSON.
+pub fn throttled(report: impl Fn(serde_json::Value) + Send + Sync + 'static) -> rota_solver::ProgressFn {
+    let last = Mutex::new(Instant::now() - Duration::from_secs(5));
+    Arc::new(move |p: &rota_solver::Progress| {
+        let Ok(mut at) = last.lock() else { return };
+        if at.elapsed() < Duration::from_secs(1) && p.phase != rota_solver::Phase::Done {
+            return;
+        }
+        *at = Instant::now();
+        report(json!({
+            "phase": p.phase,
+            "elapsed_seconds": p.elapsed.as_secs_f64(),
+            "incumbent": p.incumbent,
+            "best_bound": p.best_bound,
+        }));
+    })
+}
+
+/// Build the roster's problem, solve it, and — if `keep` (called inside the writing
+/// transaction with the result) agrees — replace its assignments. Returns the result summary.
+pub fn solve_roster(
+    pool: &DbPool,
+    roster_id: &str,
+    params: &SolveParams,
+    progress: rota_solver::ProgressFn,
+    keep: impl FnOnce(&mut DbConnection, &serde_json::Value) -> Result<bool, ServiceError>,
+) -> Result<serde_json::Value, ServiceError> {
+    let built = {
+        let mut pooled = conn(pool)?;
+        let c: &mut DbConnection = &mut pooled;
+        c.transaction(|c| {
+            let (site_id, start, end): (String, chrono::NaiveDate, chrono::NaiveDate) = rosters::table
+                .find(roster_id)
+                .select((rosters::site_id, rosters::start_date, rosters::end_date))
+                .first(c)?;
+            let ward_ids: Vec<String> = roster_wards::table
+                .filter(roster_wards::roster_id.eq(roster_id))
+                .select(roster_wards::ward_id)
+                .load(c)?;
+            build(c, &site_id, &ward_ids, start, end)
+        })?
+    };
+    if built.problem.slots.is_empty() {
+        return Err(ServiceError::field(
+            "roster",
+            "no staffing demand on these wards and dates: add staffing requirements or census first",
+        ));
+    }
+    if built.problem.staff.is_empty() {
+        return Err(ServiceError::field("roster", "nobody works on these wards: give staff a home or float ward"));
+    }
     let options = rota_solver::SolveOptions {
         time_limit: Duration::from_secs(params.time_limit_seconds),
         relative_gap: params.relative_gap,
@@ -107,25 +134,25 @@ pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError
     });
     let mut pooled = conn(pool)?;
     let c: &mut DbConnection = &mut pooled;
-    c.transaction(|c| {
+    c.transaction(|c| -> Result<(), ServiceError> {
         crate::db::lock_for_write(c)?;
-        let cancel: bool =
-            crate::db::schema::jobs::table.find(&job.id).select(crate::db::schema::jobs::cancel_requested).first(c)?;
-        if cancel || cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-            return jobs::finish(c, &job.id, worker, CANCELLED, Some(&result), None);
+        if !keep(c, &result)? {
+            return Ok(());
         }
-        write_assignments(c, &roster_id, &built, &solution.assignments)?;
-        diesel::update(rosters::table.find(&roster_id))
+        write_assignments(c, roster_id, &built, &solution.assignments)?;
+        let now = crate::services::now();
+        diesel::update(rosters::table.find(roster_id))
             .set((
                 rosters::objective.eq(Some(report.objective)),
-                rosters::solved_at.eq(Some(crate::services::now())),
+                rosters::solved_at.eq(Some(now)),
                 rosters::status.eq(DRAFT),
                 rosters::version.eq(rosters::version + 1),
-                rosters::updated_at.eq(crate::services::now()),
+                rosters::updated_at.eq(now),
             ))
             .execute(c)?;
-        jobs::finish(c, &job.id, worker, SUCCEEDED, Some(&result), None)
-    })
+        Ok(())
+    })?;
+    Ok(result)
 }
 
 /// Replace the roster's assignments with the solver's, materialised to UTC instants.
