@@ -129,6 +129,33 @@ pub fn demand_for_shift(
     lines
 }
 
+/// Skill lines count within their role's line: "6 RNs" and "1 RN with ALS" need six RNs, one
+/// of them with ALS. A roster fills disjoint places, so the role line keeps only what its
+/// skill lines do not already take: 1 ALS place and 5 places for any RN. With several skill
+/// lines each takes its own person (someone holding two skills fills one place), which can
+/// only over-staff, never under-staff.
+#[must_use]
+pub fn disjoint_places(lines: &[DemandLine]) -> Vec<DemandLine> {
+    lines
+        .iter()
+        .map(|line| {
+            if line.skill_id.is_some() {
+                return line.clone();
+            }
+            let within = |f: fn(&DemandLine) -> i32| -> i32 {
+                lines.iter().filter(|l| l.role_id == line.role_id && l.skill_id.is_some()).map(f).sum()
+            };
+            let (min, target) = ((line.min - within(|l| l.min)).max(0), (line.target - within(|l| l.target)).max(0));
+            DemandLine {
+                min,
+                target: target.max(min),
+                max: (line.max - within(|l| l.min)).max(target.max(min)),
+                ..line.clone()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +184,24 @@ mod tests {
         assert_eq!(lines[0].source, DemandSource::FixedAndCensus);
         let low = demand_for_shift(date, "t", &[req(3)], Some(Census { patients: 4, acuity: None }), &ratio);
         assert_eq!((low[0].min, low[0].source), (3, DemandSource::Fixed));
+    }
+
+    #[test]
+    fn skill_lines_are_counted_within_their_role_line() {
+        let line = |skill: Option<&str>, min, target, max| DemandLine {
+            role_id: "rn".into(),
+            skill_id: skill.map(Into::into),
+            min,
+            target,
+            max,
+            source: DemandSource::Fixed,
+        };
+        let places = disjoint_places(&[line(None, 6, 7, 8), line(Some("als"), 1, 2, 2), line(Some("vent"), 1, 1, 1)]);
+        assert_eq!((places[0].min, places[0].target, places[0].max), (4, 4, 6));
+        assert_eq!((places[1].min, places[2].min), (1, 1));
+        // A skill line larger than its role line leaves no plain places.
+        let places = disjoint_places(&[line(None, 1, 1, 1), line(Some("als"), 2, 2, 2)]);
+        assert_eq!((places[0].min, places[0].max), (0, 0));
     }
 
     #[test]

@@ -25,8 +25,8 @@ async fn wait_for(app: &TestApp, token: &str, job_path: &str) -> Value {
     panic!("job {job_path} did not finish");
 }
 
-/// ICU with a day and a night shift, needing 2 RNs each plus 1 ALS RN by day: 35 shifts a
-/// week for 14 nurses who may each work three 12-hour shifts (48 h a week).
+/// ICU with a day and a night shift, needing 2 RNs each, one of them with ALS by day: 28
+/// shifts a week, for nurses who may each work at most 48 hours a week.
 async fn icu_week(app: &TestApp, nurses: usize) -> (crate::helpers::Hospital, String) {
     let h = seed(app).await;
     let day = app
@@ -86,7 +86,9 @@ async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credential
     let assignments: Value =
         app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
     let items = assignments["items"].as_array().unwrap();
-    assert_eq!(items.len(), 7 * 5);
+    // At least the 28 required; extra people within max may be placed to give staff their
+    // contracted minimum hours.
+    assert!(items.len() >= 7 * 4, "{}", items.len());
     // One shift a day per person, 11 h rest between shifts, ALS only for holders.
     let mut per_person: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
     let als_holders: HashSet<&str> = ["R00", "R01", "R02", "R03", "R04", "R05"].into();
@@ -219,8 +221,8 @@ async fn concurrent_workers_never_claim_the_same_job() {
 #[tokio::test]
 async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_and_why() {
     let app = spawn_app().await;
-    // Nine nurses at 48 h a week cannot cover 35 twelve-hour shifts.
-    let (_, roster) = icu_week(&app, 9).await;
+    // Six nurses at 48 h a week cannot cover 28 twelve-hour shifts.
+    let (_, roster) = icu_week(&app, 6).await;
     let res =
         app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 20 })).await;
     let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
@@ -235,7 +237,14 @@ async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_an
     let short: i64 = coverage["items"].as_array().unwrap().iter().map(|l| l["short"].as_i64().unwrap()).sum();
     assert!(short > 0);
     let missing: i64 = uncovered.iter().map(|u| u["target"].as_i64().unwrap() - u["assigned"].as_i64().unwrap()).sum();
-    assert_eq!(short, missing, "the solver's explanation and the coverage agree");
+    let role_short: i64 = coverage["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["skill_id"].is_null())
+        .map(|l| l["short"].as_i64().unwrap())
+        .sum();
+    assert_eq!(role_short, missing, "the solver's explanation and the coverage agree");
     // Nobody was pushed past 48 hours to fill the gaps.
     let assignments: Value =
         app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
@@ -246,5 +255,6 @@ async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_an
         *minutes.entry(a["employee_number"].as_str().unwrap().to_owned()).or_default() += (end - start).num_minutes();
     }
     assert!(minutes.values().all(|m| *m <= 48 * 60), "{minutes:?}");
-    assert_eq!(assignments["items"].as_array().unwrap().len() as i64 + short, 35);
+    // Every place is either filled or short (skill lines count within the RN lines).
+    assert_eq!(assignments["items"].as_array().unwrap().len() as i64 + role_short, 28);
 }

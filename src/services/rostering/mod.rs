@@ -279,28 +279,32 @@ pub struct CoverageLine {
     pub over: i32,
 }
 
-/// Coverage recomputed from the stored assignments and today's demand.
+/// Coverage recomputed from the stored assignments and today's demand. A role line counts
+/// everyone of the role on the shift, a skill line those placed for that skill.
 pub fn coverage(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Result<Vec<CoverageLine>, ServiceError> {
     let roster = load(conn, caller, roster_id, Action::Read)?;
     let rows: Vec<RosterAssignmentRow> = roster_assignments::table
         .filter(roster_assignments::roster_id.eq(roster_id))
         .select(RosterAssignmentRow::as_select())
         .load(conn)?;
-    let mut counts: HashMap<(String, NaiveDate, String, String, Option<String>), i32> = HashMap::new();
+    let mut by_role: HashMap<(String, NaiveDate, String, String), i32> = HashMap::new();
+    let mut by_skill: HashMap<(String, NaiveDate, String, String, String), i32> = HashMap::new();
     for a in rows {
-        *counts.entry((a.ward_id, a.date, a.shift_template_id, a.role_id, a.skill_id)).or_default() += 1;
+        *by_role.entry((a.ward_id.clone(), a.date, a.shift_template_id.clone(), a.role_id.clone())).or_default() += 1;
+        if let Some(skill) = a.skill_id {
+            *by_skill.entry((a.ward_id, a.date, a.shift_template_id, a.role_id, skill)).or_default() += 1;
+        }
     }
     let mut out = Vec::new();
     for ward in &roster.ward_ids {
         for line in super::planning::ward_demand(conn, &Caller::Admin, ward, roster.start_date, roster.end_date)? {
-            let key = (
-                ward.clone(),
-                line.shift.date,
-                line.shift.shift_template_id.clone(),
-                line.role_id.clone(),
-                line.skill_id.clone(),
-            );
-            let assigned = counts.get(&key).copied().unwrap_or(0);
+            let role_key = (ward.clone(), line.shift.date, line.shift.shift_template_id.clone(), line.role_id.clone());
+            let assigned = match &line.skill_id {
+                None => by_role.get(&role_key),
+                Some(skill) => by_skill.get(&(role_key.0, role_key.1, role_key.2, role_key.3, skill.clone())),
+            }
+            .copied()
+            .unwrap_or(0);
             out.push(CoverageLine {
                 ward_id: ward.clone(),
                 date: line.shift.date,

@@ -115,21 +115,38 @@ pub fn build(
         built.templates.insert(t.id.clone(), t.clone());
     }
 
-    // Slots: the demand of each ward, as the API reports it.
+    // Slots: the demand of each ward, as the API reports it, split into disjoint places
+    // (skill lines count within their role's line).
     for ward_id in ward_ids {
-        for line in ward_demand(conn, &Caller::Admin, ward_id, start, end)? {
-            let Some(day) = built.day_of(line.shift.date) else { continue };
-            built.problem.slots.push(Slot {
-                day,
-                shift: line.shift.shift_template_id.clone(),
-                ward: ward_id.clone(),
-                skill: Some(qualification(&line.role_id, line.skill_id.as_deref())),
-                min: u32::try_from(line.min).unwrap_or(0),
-                target: u32::try_from(line.target).unwrap_or(0),
-                max: u32::try_from(line.max).ok(),
-                under_weight: UNDER_TARGET_WEIGHT,
-                over_weight: OVER_TARGET_WEIGHT,
-            });
+        let demand = ward_demand(conn, &Caller::Admin, ward_id, start, end)?;
+        let mut shifts: BTreeMap<(NaiveDate, String), Vec<crate::domain::demand::DemandLine>> = BTreeMap::new();
+        for line in demand {
+            shifts.entry((line.shift.date, line.shift.shift_template_id.clone())).or_default().push(
+                crate::domain::demand::DemandLine {
+                    role_id: line.role_id,
+                    skill_id: line.skill_id,
+                    min: line.min,
+                    target: line.target,
+                    max: line.max,
+                    source: line.source,
+                },
+            );
+        }
+        for ((date, template_id), lines) in shifts {
+            let Some(day) = built.day_of(date) else { continue };
+            for place in crate::domain::demand::disjoint_places(&lines) {
+                built.problem.slots.push(Slot {
+                    day,
+                    shift: template_id.clone(),
+                    ward: ward_id.clone(),
+                    skill: Some(qualification(&place.role_id, place.skill_id.as_deref())),
+                    min: u32::try_from(place.min).unwrap_or(0),
+                    target: u32::try_from(place.target).unwrap_or(0),
+                    max: u32::try_from(place.max).ok(),
+                    under_weight: UNDER_TARGET_WEIGHT,
+                    over_weight: OVER_TARGET_WEIGHT,
+                });
+            }
         }
     }
 
