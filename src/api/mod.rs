@@ -132,6 +132,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/rosters/{id}", web::get().to(rosters::get))
             .route("/rosters/{id}/solve", web::post().to(rosters::solve))
+            .route("/rosters/{id}/publish", web::post().to(rosters::publish))
+            .route("/rosters/{id}/drafts", web::post().to(rosters::new_draft))
             .route("/rosters/{id}/assignments", web::get().to(rosters::assignments))
             .route("/rosters/{id}/coverage", web::get().to(rosters::coverage))
             .route("/jobs/{id}", web::get().to(rosters::job))

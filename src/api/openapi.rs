@@ -313,6 +313,28 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             ),
         )
         .path(
+            "/api/v1/rosters/{id}/publish",
+            roster_op(
+                HttpMethod::Post,
+                "Publish a solved draft (If-Match required; 409 if already published, 412 if stale)",
+                &[id(), ("If-Match", ParameterIn::Header, true, "The roster's ETag")],
+                None,
+                "200",
+                Some("Roster"),
+            ),
+        )
+        .path(
+            "/api/v1/rosters/{id}/drafts",
+            roster_op(
+                HttpMethod::Post,
+                "Start a new draft from a published roster",
+                &[id()],
+                None,
+                "201",
+                Some("Roster"),
+            ),
+        )
+        .path(
             "/api/v1/rosters/{id}/assignments",
             roster_op(
                 HttpMethod::Get,

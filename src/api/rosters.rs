@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::extract::{etag, Authenticated, Json, ListQuery, OptionalJson, Query};
+use super::extract::{etag, Authenticated, IfMatch, Json, ListQuery, OptionalJson, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::jobs::{self, Job, SolveParams};
@@ -58,7 +58,12 @@ pub async fn solve(
         return Err(AppError::bad_field("relative_gap", "must be between 0 and 1"));
     }
     let job = run(&state, move |conn| {
-        rostering::load(conn, &caller, &id, Action::Write)?;
+        let roster = rostering::load(conn, &caller, &id, Action::Write)?;
+        if roster.status != rostering::DRAFT {
+            return Err(ServiceError::Conflict(
+                "a published roster never changes: start a new draft from it (POST …/drafts) and solve that".into(),
+            ));
+        }
         jobs::enqueue(conn, solve::KIND, Some(&id), &params)
     })
     .await?;
@@ -117,4 +122,27 @@ pub async fn cancel_job(
     })
     .await?;
     Ok(HttpResponse::Ok().json(job))
+}
+
+pub async fn publish(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, AppError> {
+    let roster = run(&state, move |conn| rostering::publish(conn, &caller, &id, version)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(roster.record.version))).json(roster))
+}
+
+/// A new draft from a published roster: 201 with its location.
+pub async fn new_draft(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let roster = run(&state, move |conn| rostering::new_draft(conn, &caller, &id)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/rosters/{}", roster.record.id)))
+        .insert_header((header::ETAG, etag(roster.record.version)))
+        .json(roster))
 }

@@ -222,6 +222,8 @@ pub struct RosterRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub archived_at: Option<NaiveDateTime>,
+    pub published_at: Option<NaiveDateTime>,
+    pub based_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

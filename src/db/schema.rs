@@ -226,6 +226,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        based_on -> Nullable<Text>,
     }
 }
 

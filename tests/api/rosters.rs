@@ -258,3 +258,61 @@ async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_an
     // Every place is either filled or short (skill lines count within the RN lines).
     assert_eq!(assignments["items"].as_array().unwrap().len() as i64 + role_short, 28);
 }
+
+#[tokio::test]
+async fn a_published_roster_is_frozen_and_changes_go_into_a_new_draft() {
+    let app = spawn_app().await;
+    let (_, roster) = icu_week(&app, 14).await;
+    let item = format!("/api/v1/rosters/{roster}");
+    // Publishing an unsolved draft is refused.
+    let p = problem(
+        app.call(Method::POST, Some(&app.admin), &format!("{item}/publish"), None, Some("\"1\"")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("solve"));
+    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 10 })).await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(wait_for(&app, &app.admin, &location).await["status"], "succeeded");
+    let etag = app.get(&app.admin, &item).await.headers().get("etag").unwrap().to_str().unwrap().to_owned();
+    // Without If-Match: 428; stale: 412; current: published.
+    problem(
+        app.call(Method::POST, Some(&app.admin), &format!("{item}/publish"), None, None).await,
+        StatusCode::PRECONDITION_REQUIRED,
+    )
+    .await;
+    problem(
+        app.call(Method::POST, Some(&app.admin), &format!("{item}/publish"), None, Some("\"1\"")).await,
+        StatusCode::PRECONDITION_FAILED,
+    )
+    .await;
+    let published: Value = app
+        .call(Method::POST, Some(&app.admin), &format!("{item}/publish"), None, Some(&etag))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(published["status"], "published");
+    assert!(published["published_at"].is_string());
+    // It can no longer be solved; a new draft starts from it with the same assignments.
+    problem(app.post(&app.admin, &format!("{item}/solve"), &json!({})).await, StatusCode::CONFLICT).await;
+    let res = app.post(&app.admin, &format!("{item}/drafts"), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let draft: Value = res.json().await.unwrap();
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["based_on"], roster.as_str());
+    let count = |id: String| {
+        let app = &app;
+        async move {
+            let v: Value =
+                app.get(&app.admin, &format!("/api/v1/rosters/{id}/assignments")).await.json().await.unwrap();
+            v["items"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(count(roster.clone()).await, count(draft["id"].as_str().unwrap().to_owned()).await);
+    problem(
+        app.post(&app.admin, &format!("/api/v1/rosters/{}/drafts", draft["id"].as_str().unwrap()), &json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+}

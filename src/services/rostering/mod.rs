@@ -22,6 +22,7 @@ use crate::db::DbConnection;
 use crate::domain::FieldErrors;
 
 pub const DRAFT: &str = "draft";
+pub const PUBLISHED: &str = "published";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +51,10 @@ pub struct Roster {
     /// Objective of the last solve (the validator's value).
     pub objective: Option<f64>,
     pub solved_at: Option<DateTime<Utc>>,
+    /// When it was published; a published roster never changes.
+    pub published_at: Option<DateTime<Utc>>,
+    /// The published roster this draft was started from.
+    pub based_on: Option<String>,
 }
 
 fn roster_of(row: RosterRow, ward_ids: Vec<String>) -> Roster {
@@ -63,6 +68,8 @@ fn roster_of(row: RosterRow, ward_ids: Vec<String>) -> Roster {
         status: row.status,
         objective: row.objective,
         solved_at: row.solved_at.map(|t| t.and_utc()),
+        published_at: row.published_at.map(|t| t.and_utc()),
+        based_on: row.based_on,
     }
 }
 
@@ -139,6 +146,8 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, input: RosterInput) -> R
         created_at: now,
         updated_at: now,
         archived_at: None,
+        published_at: None,
+        based_on: None,
     };
     diesel::insert_into(rosters::table).values(&row).execute(conn)?;
     for w in &ward_ids {
@@ -322,4 +331,64 @@ pub fn coverage(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
         }
     }
     Ok(out)
+}
+
+/// Publish a draft: from now on it never changes. `expected` is the version the manager saw.
+pub fn publish(conn: &mut DbConnection, caller: &Caller, id: &str, expected: i64) -> Result<Roster, ServiceError> {
+    let roster = load(conn, caller, id, Action::Write)?;
+    if roster.status == PUBLISHED {
+        return Err(ServiceError::Conflict("the roster is already published; start a new draft from it".into()));
+    }
+    if roster.solved_at.is_none() {
+        return Err(ServiceError::field("roster", "solve the roster before publishing it"));
+    }
+    let now = super::now();
+    let changed = diesel::update(rosters::table.filter(rosters::id.eq(id)).filter(rosters::version.eq(expected)))
+        .set((
+            rosters::status.eq(PUBLISHED),
+            rosters::published_at.eq(Some(now)),
+            rosters::version.eq(expected + 1),
+            rosters::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(ServiceError::PreconditionFailed { kind: "roster", id: id.to_owned(), expected });
+    }
+    load(conn, caller, id, Action::Read)
+}
+
+/// Start a new draft from a published roster: same wards, dates and assignments.
+pub fn new_draft(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Roster, ServiceError> {
+    let published = load(conn, caller, id, Action::Write)?;
+    if published.status != PUBLISHED {
+        return Err(ServiceError::Conflict("only a published roster can be the base of a new draft".into()));
+    }
+    let draft = create(
+        conn,
+        caller,
+        RosterInput {
+            site_id: published.site_id.clone(),
+            name: format!("{} (changes)", published.name),
+            start_date: published.start_date,
+            end_date: published.end_date,
+            ward_ids: Some(published.ward_ids.clone()),
+        },
+    )?;
+    let now = super::now();
+    diesel::update(rosters::table.find(&draft.record.id))
+        .set((
+            rosters::based_on.eq(Some(id)),
+            rosters::objective.eq(published.objective),
+            rosters::solved_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    let rows: Vec<RosterAssignmentRow> = roster_assignments::table
+        .filter(roster_assignments::roster_id.eq(id))
+        .select(RosterAssignmentRow::as_select())
+        .load(conn)?;
+    for row in rows {
+        let copy = RosterAssignmentRow { id: super::new_id(), roster_id: draft.record.id.clone(), ..row };
+        diesel::insert_into(roster_assignments::table).values(&copy).execute(conn)?;
+    }
+    load(conn, caller, &draft.record.id, Action::Read)
 }

@@ -86,10 +86,15 @@ pub fn solve_roster(
         let mut pooled = conn(pool)?;
         let c: &mut DbConnection = &mut pooled;
         c.transaction(|c| {
-            let (site_id, start, end): (String, chrono::NaiveDate, chrono::NaiveDate) = rosters::table
+            let (site_id, start, end, status): (String, chrono::NaiveDate, chrono::NaiveDate, String) = rosters::table
                 .find(roster_id)
-                .select((rosters::site_id, rosters::start_date, rosters::end_date))
+                .select((rosters::site_id, rosters::start_date, rosters::end_date, rosters::status))
                 .first(c)?;
+            if status != DRAFT {
+                return Err(ServiceError::Conflict(
+                    "a published roster never changes: start a new draft from it and solve that".into(),
+                ));
+            }
             let ward_ids: Vec<String> = roster_wards::table
                 .filter(roster_wards::roster_id.eq(roster_id))
                 .select(roster_wards::ward_id)
@@ -136,6 +141,10 @@ pub fn solve_roster(
     let c: &mut DbConnection = &mut pooled;
     c.transaction(|c| -> Result<(), ServiceError> {
         crate::db::lock_for_write(c)?;
+        let status: String = rosters::table.find(roster_id).select(rosters::status).first(c)?;
+        if status != DRAFT {
+            return Err(ServiceError::Conflict("the roster was published while it was being solved".into()));
+        }
         if !keep(c, &result)? {
             return Ok(());
         }

@@ -1,0 +1,2 @@
+ALTER TABLE rosters DROP COLUMN based_on;
+ALTER TABLE rosters DROP COLUMN published_at;
