@@ -134,7 +134,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/rosters/{id}/solve", web::post().to(rosters::solve))
             .route("/rosters/{id}/publish", web::post().to(rosters::publish))
             .route("/rosters/{id}/drafts", web::post().to(rosters::new_draft))
-            .route("/rosters/{id}/assignments", web::get().to(rosters::assignments))
+            .service(
+                web::resource("/rosters/{id}/assignments")
+                    .route(web::get().to(rosters::assignments))
+                    .route(web::post().to(rosters::add_assignment)),
+            )
+            .route("/rosters/{id}/assignments/{assignment_id}", web::delete().to(rosters::remove_assignment))
             .route("/rosters/{id}/coverage", web::get().to(rosters::coverage))
             .route("/jobs/{id}", web::get().to(rosters::job))
             .route("/jobs/{id}/cancel", web::post().to(rosters::cancel_job))

@@ -20,6 +20,7 @@ use crate::services::planning::{
     CensusEntry, CensusInput, DemandLine, ShiftOccurrence, ShiftTemplate, ShiftTemplateInput, StaffingRequirement,
     StaffingRequirementInput,
 };
+use crate::services::rostering::edit::{AssignmentInput, EditOutcome, RuleBreak};
 use crate::services::rostering::{AssignmentView, CoverageLine, Roster, RosterInput};
 use crate::services::staffing::{
     Contract, Credential, CredentialInput, StaffInput, StaffMember, Unavailability, UnavailabilityInput,
@@ -65,7 +66,10 @@ use crate::services::staffing::{
         AssignmentView,
         CoverageLine,
         Job,
-        SolveParams
+        SolveParams,
+        AssignmentInput,
+        EditOutcome,
+        RuleBreak
     ))
 )]
 struct Base;
@@ -298,6 +302,22 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
     ));
     let mut assignment_params = vec![id()];
     assignment_params.extend(filters);
+    let mut assignments = roster_op(
+        HttpMethod::Get,
+        "Assignments, local and UTC",
+        &assignment_params,
+        None,
+        "200",
+        Some("[AssignmentView]"),
+    );
+    assignments.merge_operations(roster_op(
+        HttpMethod::Post,
+        "Add an assignment to a draft (If-Match); 422 lists each rule it breaks",
+        &[id(), ("If-Match", ParameterIn::Header, true, "The roster's ETag")],
+        Some("AssignmentInput"),
+        "201",
+        Some("EditOutcome"),
+    ));
     paths
         .path("/api/v1/rosters", collection)
         .path("/api/v1/rosters/{id}", roster_op(HttpMethod::Get, "Get a roster", &[id()], None, "200", Some("Roster")))
@@ -334,15 +354,20 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
                 Some("Roster"),
             ),
         )
+        .path("/api/v1/rosters/{id}/assignments", assignments)
         .path(
-            "/api/v1/rosters/{id}/assignments",
+            "/api/v1/rosters/{id}/assignments/{assignment_id}",
             roster_op(
-                HttpMethod::Get,
-                "Assignments, local and UTC",
-                &assignment_params,
+                HttpMethod::Delete,
+                "Remove an assignment from a draft (If-Match)",
+                &[
+                    id(),
+                    ("assignment_id", ParameterIn::Path, true, "The assignment's id"),
+                    ("If-Match", ParameterIn::Header, true, "The roster's ETag"),
+                ],
                 None,
                 "200",
-                Some("[AssignmentView]"),
+                Some("EditOutcome"),
             ),
         )
         .path(

@@ -8,6 +8,7 @@ use super::{run, AppState};
 use crate::error::AppError;
 use crate::jobs::{self, Job, SolveParams};
 use crate::services::policy::Action;
+use crate::services::rostering::edit::{self, AssignmentInput};
 use crate::services::rostering::{self, solve, AssignmentFilter, RosterInput};
 use crate::services::{Caller, ServiceError};
 
@@ -145,4 +146,27 @@ pub async fn new_draft(
         .insert_header((header::LOCATION, format!("/api/v1/rosters/{}", roster.record.id)))
         .insert_header((header::ETAG, etag(roster.record.version)))
         .json(roster))
+}
+
+/// Add an assignment to a draft; 422 lists every rule it would break.
+pub async fn add_assignment(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(input): Json<AssignmentInput>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = run(&state, move |conn| edit::add(conn, &caller, &id, version, &input)).await?;
+    Ok(HttpResponse::Created().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
+}
+
+pub async fn remove_assignment(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+) -> Result<HttpResponse, AppError> {
+    let (roster, assignment) = path.into_inner();
+    let outcome = run(&state, move |conn| edit::remove(conn, &caller, &roster, &assignment, version)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
 }

@@ -240,6 +240,7 @@ pub struct RosterAssignmentRow {
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub pinned: bool,
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -251,6 +251,7 @@ diesel::table! {
         starts_at -> Timestamp,
         ends_at -> Timestamp,
         pinned -> Bool,
+        override_reason -> Nullable<Text>,
     }
 }
 

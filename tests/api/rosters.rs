@@ -123,6 +123,21 @@ async fn rosters_are_for_their_managers_only() {
         problem(app.post(token, &format!("/api/v1/rosters/{roster}/solve"), &json!({})).await, StatusCode::FORBIDDEN)
             .await;
         problem(app.get(token, &format!("/api/v1/rosters/{roster}/assignments")).await, StatusCode::FORBIDDEN).await;
+        let edit = json!({ "staff_id": h.nurse, "date": "2026-12-01", "shift_template_id": h.icu_night });
+        let res = app
+            .call(
+                Method::POST,
+                Some(token),
+                &format!("/api/v1/rosters/{roster}/assignments"),
+                Some(&edit),
+                Some("\"1\""),
+            )
+            .await;
+        problem(res, StatusCode::FORBIDDEN).await;
+        let res = app
+            .call(Method::POST, Some(token), &format!("/api/v1/rosters/{roster}/publish"), None, Some("\"1\""))
+            .await;
+        problem(res, StatusCode::FORBIDDEN).await;
     }
     let body = json!({ "site_id": h.lon, "name": "MED", "start_date": "2026-11-30", "end_date": "2026-12-06", "ward_ids": [h.icu, h.med] });
     problem(app.post(&icu, "/api/v1/rosters", &body).await, StatusCode::FORBIDDEN).await;
@@ -315,4 +330,96 @@ async fn a_published_roster_is_frozen_and_changes_go_into_a_new_draft() {
         StatusCode::CONFLICT,
     )
     .await;
+}
+
+#[tokio::test]
+async fn manual_edits_are_checked_against_every_rule_and_only_contract_limits_can_be_overridden() {
+    let app = spawn_app().await;
+    let (h, roster) = icu_week(&app, 14).await;
+    let staff: Value = app.get(&app.admin, "/api/v1/staff?limit=500").await.json().await.unwrap();
+    let id_of = |number: &str| {
+        staff["items"].as_array().unwrap().iter().find(|s| s["employee_number"] == number).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let templates: Value =
+        app.get(&app.admin, &format!("/api/v1/shift-templates?ward_id={}", h.icu)).await.json().await.unwrap();
+    let template = |code: &str| {
+        templates["items"].as_array().unwrap().iter().find(|t| t["code"] == code).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (ld, night) = (template("LD"), template("N"));
+    let path = format!("/api/v1/rosters/{roster}/assignments");
+    let mut version = 1;
+    let add = |body: Value, v: i64| {
+        let app = &app;
+        let path = path.clone();
+        async move { app.call(Method::POST, Some(&app.admin), &path, Some(&body), Some(&format!("\"{v}\""))).await }
+    };
+    let rules = |p: &Value| -> Vec<String> { crate::helpers::fields(p) };
+
+    // A night, then a long day the next morning: no rest — never allowed.
+    let res = add(json!({ "staff_id": id_of("R00"), "date": "2026-11-30", "shift_template_id": night }), version).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    version += 1;
+    let p = problem(add(json!({ "staff_id": id_of("R00"), "date": "2026-12-01", "shift_template_id": ld, "override_reason": "short" }), version).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(rules(&p), vec!["rules.Succession"], "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("cannot be overridden"));
+
+    // An ALS place for someone without ALS; a shift on approved leave.
+    let p = problem(
+        add(
+            json!({ "staff_id": id_of("R10"), "date": "2026-12-01", "shift_template_id": ld, "skill_id": h.als }),
+            version,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(rules(&p), vec!["rules.Eligibility"], "{p}");
+    app.create("/api/v1/unavailability", json!({ "staff_id": id_of("R11"), "kind": "annual_leave", "status": "approved", "start_date": "2026-12-02", "end_date": "2026-12-02" })).await;
+    let p = problem(
+        add(json!({ "staff_id": id_of("R11"), "date": "2026-12-02", "shift_template_id": ld }), version).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(rules(&p), vec!["rules.Unavailability"], "{p}");
+
+    // Four long days in a week is 50 h against a 48 h contract: allowed only with a reason.
+    for date in ["2026-11-30", "2026-12-02", "2026-12-04"] {
+        let res = add(json!({ "staff_id": id_of("R12"), "date": date, "shift_template_id": ld }), version).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{date}");
+        version += 1;
+    }
+    let fourth = json!({ "staff_id": id_of("R12"), "date": "2026-12-06", "shift_template_id": ld });
+    let p = problem(add(fourth.clone(), version).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(rules(&p), vec!["rules.WeeklyMinutes"], "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("override_reason"));
+    // A stale version is refused before anything else.
+    let mut with_reason = fourth.clone();
+    with_reason["override_reason"] = json!("agreed overtime to cover sickness");
+    problem(add(with_reason.clone(), version - 1).await, StatusCode::PRECONDITION_FAILED).await;
+    let res = add(with_reason, version).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let outcome: Value = res.json().await.unwrap();
+    version += 1;
+    assert_eq!(outcome["roster_version"], version);
+    assert_eq!(outcome["broken"][0]["rule"], "WeeklyMinutes");
+    assert_eq!(outcome["broken"][0]["overridable"], true);
+    let listed: Value = app.get(&app.admin, &format!("{path}?staff_id={}", id_of("R12"))).await.json().await.unwrap();
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[3]["override_reason"], "agreed overtime to cover sickness");
+
+    // Removing it again.
+    let assignment = outcome["assignment_id"].as_str().unwrap();
+    let res = app
+        .call(Method::DELETE, Some(&app.admin), &format!("{path}/{assignment}"), None, Some(&format!("\"{version}\"")))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let listed: Value = app.get(&app.admin, &format!("{path}?staff_id={}", id_of("R12"))).await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 3);
 }

@@ -1,6 +1,7 @@
 //! Rosters: a site's wards over a range of local dates, solved as a durable job, read back as
 //! assignments (local and UTC times) and coverage against demand.
 
+pub mod edit;
 pub mod problem;
 pub mod solve;
 
@@ -197,6 +198,8 @@ pub struct AssignmentView {
     pub start_utc: DateTime<Utc>,
     pub end_utc: DateTime<Utc>,
     pub pinned: bool,
+    /// Why a manager kept this assignment although it breaks an overridable rule.
+    pub override_reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -264,6 +267,7 @@ pub fn assignments(
                 start_utc: start,
                 end_utc: end,
                 pinned: a.pinned,
+                override_reason: a.override_reason,
             }
         })
         .collect())

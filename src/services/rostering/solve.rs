@@ -197,6 +197,7 @@ fn write_assignments(
             starts_at: instance.start_utc.naive_utc(),
             ends_at: instance.end_utc.naive_utc(),
             pinned: false,
+            override_reason: None,
         });
     }
     // One statement per row: batch inserts are not portable across the two backends.
