@@ -134,6 +134,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/rosters/{id}/solve", web::post().to(rosters::solve))
             .route("/rosters/{id}/publish", web::post().to(rosters::publish))
             .route("/rosters/{id}/drafts", web::post().to(rosters::new_draft))
+            .route("/rosters/{id}/call-outs", web::post().to(rosters::call_out))
             .service(
                 web::resource("/rosters/{id}/assignments")
                     .route(web::get().to(rosters::assignments))

@@ -21,6 +21,7 @@ use crate::services::planning::{
     StaffingRequirementInput,
 };
 use crate::services::rostering::edit::{AssignmentInput, EditOutcome, RuleBreak};
+use crate::services::rostering::repair::{CallOutInput, Repair, ShiftChange};
 use crate::services::rostering::{AssignmentView, CoverageLine, Roster, RosterInput};
 use crate::services::staffing::{
     Contract, Credential, CredentialInput, StaffInput, StaffMember, Unavailability, UnavailabilityInput,
@@ -69,7 +70,10 @@ use crate::services::staffing::{
         SolveParams,
         AssignmentInput,
         EditOutcome,
-        RuleBreak
+        RuleBreak,
+        CallOutInput,
+        Repair,
+        ShiftChange
     ))
 )]
 struct Base;
@@ -355,6 +359,17 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             ),
         )
         .path("/api/v1/rosters/{id}/assignments", assignments)
+        .path(
+            "/api/v1/rosters/{id}/call-outs",
+            roster_op(
+                HttpMethod::Post,
+                "Re-plan a published roster after a call-out: a repair draft and the diff",
+                &[id()],
+                Some("CallOutInput"),
+                "201",
+                Some("Repair"),
+            ),
+        )
         .path(
             "/api/v1/rosters/{id}/assignments/{assignment_id}",
             roster_op(

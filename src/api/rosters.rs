@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::jobs::{self, Job, SolveParams};
 use crate::services::policy::Action;
 use crate::services::rostering::edit::{self, AssignmentInput};
+use crate::services::rostering::repair::{self, CallOutInput};
 use crate::services::rostering::{self, solve, AssignmentFilter, RosterInput};
 use crate::services::{Caller, ServiceError};
 
@@ -169,4 +170,20 @@ pub async fn remove_assignment(
     let (roster, assignment) = path.into_inner();
     let outcome = run(&state, move |conn| edit::remove(conn, &caller, &roster, &assignment, version)).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
+}
+
+/// Re-plan after a call-out: 201 with the repair draft and the diff against the published roster.
+pub async fn call_out(
+    Authenticated(caller): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    Json(input): Json<CallOutInput>,
+) -> Result<HttpResponse, AppError> {
+    let pool = state.pool.clone();
+    let repair = web::block(move || repair::call_out(&pool, &caller, &id, &input))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))??;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/rosters/{}", repair.draft.record.id)))
+        .json(repair))
 }

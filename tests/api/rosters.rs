@@ -423,3 +423,54 @@ async fn manual_edits_are_checked_against_every_rule_and_only_contract_limits_ca
     let listed: Value = app.get(&app.admin, &format!("{path}?staff_id={}", id_of("R12"))).await.json().await.unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_call_out_is_repaired_in_a_draft_that_moves_few_people() {
+    let app = spawn_app().await;
+    let (_, roster) = icu_week(&app, 14).await;
+    let item = format!("/api/v1/rosters/{roster}");
+    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 10 })).await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(wait_for(&app, &app.admin, &location).await["status"], "succeeded");
+    // Calling out on a draft is refused: only published rosters are repaired.
+    let assignments: Value =
+        app.get(&app.admin, &format!("{item}/assignments?from=2026-12-02&to=2026-12-02")).await.json().await.unwrap();
+    let victim = assignments["items"][0].clone();
+    let call_out =
+        json!({ "staff_id": victim["staff_id"], "from": victim["start_utc"], "to": victim["end_utc"], "note": "sick" });
+    problem(app.post(&app.admin, &format!("{item}/call-outs"), &call_out).await, StatusCode::CONFLICT).await;
+    let etag = app.get(&app.admin, &item).await.headers().get("etag").unwrap().to_str().unwrap().to_owned();
+    let res = app.call(Method::POST, Some(&app.admin), &format!("{item}/publish"), None, Some(&etag)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let res = app.post(&app.admin, &format!("{item}/call-outs"), &call_out).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let repair: Value = res.json().await.unwrap();
+    assert_eq!(repair["draft"]["status"], "draft");
+    assert_eq!(repair["draft"]["based_on"], roster.as_str());
+    let removed = repair["removed"].as_array().unwrap();
+    assert!(removed.iter().any(|r| r["staff_id"] == victim["staff_id"] && r["date"] == "2026-12-02"), "{repair}");
+    assert!(!repair["added"].as_array().unwrap().is_empty(), "the gap is filled: {repair}");
+    assert!(repair["changes_beyond_gap"].as_u64().unwrap() <= 3, "{repair}");
+    // The draft covers the ward and the absent nurse no longer works that day.
+    let draft = repair["draft"]["id"].as_str().unwrap();
+    let coverage: Value = app.get(&app.admin, &format!("/api/v1/rosters/{draft}/coverage")).await.json().await.unwrap();
+    assert!(coverage["items"].as_array().unwrap().iter().all(|l| l["short"] == 0), "{coverage}");
+    let theirs: Value = app
+        .get(
+            &app.admin,
+            &format!(
+                "/api/v1/rosters/{draft}/assignments?staff_id={}&from=2026-12-02&to=2026-12-02",
+                victim["staff_id"].as_str().unwrap()
+            ),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs["items"].as_array().unwrap().is_empty());
+    // The published roster itself is unchanged.
+    let still: Value =
+        app.get(&app.admin, &format!("{item}/assignments?from=2026-12-02&to=2026-12-02")).await.json().await.unwrap();
+    assert_eq!(still["items"], assignments["items"]);
+}

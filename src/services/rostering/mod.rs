@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod problem;
+pub mod repair;
 pub mod solve;
 
 use std::collections::HashMap;

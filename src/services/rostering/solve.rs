@@ -165,7 +165,7 @@ pub fn solve_roster(
 }
 
 /// Replace the roster's assignments with the solver's, materialised to UTC instants.
-fn write_assignments(
+pub(crate) fn write_assignments(
     c: &mut DbConnection,
     roster_id: &str,
     built: &BuiltProblem,
