@@ -91,6 +91,17 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchSuite {
+    /// The demo hospital: load it into a fresh database, roster each site for four weeks,
+    /// publish, and repair one call-out (needs an empty database: use --data-dir or --database-url).
+    Demo {
+        #[arg(long, default_value = "fixtures/demo-hospital.yaml")]
+        fixture: PathBuf,
+        /// Solver time limit per site, in seconds.
+        #[arg(long, default_value_t = 60)]
+        time_limit: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Curtois–Qu instances (one row per file; best-known values from the benchmark's table).
     Curtois {
         /// Instance files, e.g. ../shared/benchmarks/curtois/Instance1.txt
@@ -190,6 +201,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             for (site, monday) in report.weeks_from {
                 println!("  {site}: requirements and census for the four weeks from {monday}");
+            }
+        }
+        Command::Bench { suite: BenchSuite::Demo { fixture, time_limit, json } } => {
+            let text = std::fs::read_to_string(&fixture)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", fixture.display()))?;
+            let parsed = demo::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", fixture.display()))?;
+            let pool = prepare_database(&settings)?;
+            let today = chrono::Utc::now().date_naive();
+            let mut conn = pool.get()?;
+            let report = conn
+                .transaction(|c| demo::load(c, &parsed, today))
+                .map_err(|e| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail))?;
+            drop(conn);
+            if report.sites == 0 {
+                anyhow::bail!(
+                    "the database already holds the demo hospital: point --data-dir or --database-url at an empty one"
+                );
+            }
+            let monday = demo::next_monday(today);
+            let rows = crate::services::batch::bench_demo(&pool, monday, time_limit)
+                .map_err(|e| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!("| site | wards | staff | days | shifts | objective | hard violations | short places | solve s | call-out repair s | changes beyond gap | gap filled |");
+                println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+                for r in &rows {
+                    println!(
+                        "| {} | {} | {} | {} | {} | {:.1} | {} | {} | {:.1} | {:.2} | {} | {} |",
+                        r.site,
+                        r.wards,
+                        r.staff,
+                        r.days,
+                        r.shifts_assigned,
+                        r.objective.as_f64().unwrap_or(f64::NAN),
+                        r.hard_violations,
+                        r.short_places,
+                        r.solve_seconds,
+                        r.repair_seconds,
+                        r.repair_changes_beyond_gap,
+                        r.repair_filled
+                    );
+                }
             }
         }
         Command::Bench { suite: BenchSuite::Curtois { files, time_limit, threads, seed, json, solutions } } => {

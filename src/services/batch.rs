@@ -172,3 +172,98 @@ pub fn collect(conn: &mut DbConnection, roster_id: &str) -> Result<Vec<WardWeek>
     }
     Ok(out)
 }
+
+/// One row of `rota bench demo`.
+#[derive(Debug, serde::Serialize)]
+pub struct DemoBenchRow {
+    pub site: String,
+    pub wards: usize,
+    pub staff: usize,
+    pub days: i64,
+    pub shifts_assigned: serde_json::Value,
+    pub objective: serde_json::Value,
+    pub hard_violations: serde_json::Value,
+    pub short_places: i32,
+    pub solve_seconds: f64,
+    pub repair_seconds: f64,
+    pub repair_changes_beyond_gap: usize,
+    pub repair_filled: bool,
+}
+
+/// Roster every site of an already loaded demo hospital for four weeks from `monday`, publish,
+/// then call out one nurse mid-roster and repair. Timings are wall-clock on this machine.
+pub fn bench_demo(
+    pool: &crate::db::DbPool,
+    monday: NaiveDate,
+    time_limit: u64,
+) -> Result<Vec<DemoBenchRow>, ServiceError> {
+    use super::rostering::{repair, solve};
+    let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+    let site_codes: Vec<String> = sites::table.select(sites::code).order(sites::code.asc()).load(&mut *conn)?;
+    drop(conn);
+    let mut rows = Vec::new();
+    for code in site_codes {
+        let request = ScheduleRequest { site_code: code.clone(), week: monday, weeks: 4, ward_codes: Vec::new() };
+        let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let roster_id = conn.transaction(|c| prepare(c, &request))?;
+        drop(conn);
+        let started = std::time::Instant::now();
+        let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, relative_gap: 0.01 };
+        let result = solve::solve_roster(pool, &roster_id, &params, solve::throttled(|_| {}), |_, _| Ok(true))?;
+        let solve_seconds = started.elapsed().as_secs_f64();
+        let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
+        let (roster, weeks, victim) = conn.transaction(|c| {
+            let roster = rostering::load(c, &Caller::Admin, &roster_id, Action::Read)?;
+            let weeks = collect(c, &roster_id)?;
+            let published = rostering::publish(c, &Caller::Admin, &roster_id, roster.record.version)?;
+            // Someone working on the tenth day of the roster calls in sick for that shift.
+            let day = monday + Duration::days(9);
+            let victim = rostering::assignments(
+                c,
+                &Caller::Admin,
+                &roster_id,
+                &AssignmentFilter { from: Some(day), to: Some(day), ..AssignmentFilter::default() },
+            )?
+            .into_iter()
+            .next();
+            Ok::<_, ServiceError>((published, weeks, victim))
+        })?;
+        drop(conn);
+        let staff_count: usize = {
+            let mut people: Vec<&str> = weeks.iter().flat_map(|w| w.staff.iter().map(|(n, _)| n.as_str())).collect();
+            people.sort_unstable();
+            people.dedup();
+            people.len()
+        };
+        let short_places = weeks
+            .iter()
+            .flat_map(|w| &w.cover)
+            .filter(|c| c.skill.is_none())
+            .map(|c| (c.required - c.assigned).max(0))
+            .sum();
+        let (repair_seconds, repair_changes_beyond_gap, repair_filled) = match victim {
+            Some(v) => {
+                let started = std::time::Instant::now();
+                let input = repair::CallOutInput { staff_id: v.staff_id, from: v.start_utc, to: v.end_utc, note: None };
+                let repaired = repair::call_out(pool, &Caller::Admin, &roster.record.id, &input)?;
+                (started.elapsed().as_secs_f64(), repaired.changes_beyond_gap, !repaired.added.is_empty())
+            }
+            None => (0.0, 0, false),
+        };
+        rows.push(DemoBenchRow {
+            site: code,
+            wards: roster.ward_ids.len(),
+            staff: staff_count,
+            days: (roster.end_date - roster.start_date).num_days() + 1,
+            shifts_assigned: result["assignments"].clone(),
+            objective: result["objective"].clone(),
+            hard_violations: result["hard_violations"].clone(),
+            short_places,
+            solve_seconds,
+            repair_seconds,
+            repair_changes_beyond_gap,
+            repair_filled,
+        });
+    }
+    Ok(rows)
+}

@@ -25,7 +25,7 @@ use crate::services::{Caller, ServiceError};
 
 /// Cost of each changed (person, day) inside the repair window.
 const CHANGE_WEIGHT: f64 = 50.0;
-const REPAIR_SECONDS: u64 = 5;
+const REPAIR_SECONDS: u64 = 3;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
