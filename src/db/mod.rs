@@ -85,8 +85,11 @@ pub fn connect(database_url: &str, max_size: u32) -> Result<DbPool, DbError> {
         Backend::Sqlite => sqlite_path(database_url).to_owned(),
     };
     let manager = ConnectionManager::<DbConnection>::new(url);
+    // Connections open on demand (one kept warm): many rota processes, and every test's app,
+    // share one PostgreSQL server whose connection limit is finite.
     let pool = Pool::builder()
         .max_size(if backend == Backend::Sqlite { max_size.min(8) } else { max_size })
+        .min_idle(Some(1))
         .connection_customizer(Box::new(ConnectionSetup { backend }))
         .build(manager)?;
     Ok(pool)
