@@ -190,10 +190,6 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     }
 
     let trace = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
-    // Small and mid-size models leave LNS once it stagnates: HiGHS on the full
-    // model, warm-started with the incumbent, then gets the rest of the time
-    // (bound, proof, and its own heuristics beat a stalled LNS there).
-    let mid = cells <= FULL_FIRST_CELLS;
     // Phase 1: construct one person at a time (others fixed), unless we have a roster.
     if o.warm_start.is_none() {
         cx.report(Phase::Construct);
@@ -209,10 +205,15 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     }
     cx.report(Phase::Lns);
 
-    // Phase 2: LNS.
-    // LNS runs while it improves (small models stagnate fast and hand over to
-    // the full model early); the full model gets at least the last 15 %.
-    let lns_end = if cells > FULL_LAST_CELLS {
+    // Phase 2: LNS, alternating with the full model.
+    // Models that fit hand the LNS incumbent to HiGHS on the full model (warm
+    // start). Small models do so after 30 % of the time for half of what is
+    // left, then LNS resumes from whatever the full model found until the end
+    // (on Curtois 4-9 each phase finds improvements the other missed; LNS
+    // after the full model gained most on 6-9). Mid-size models run LNS to
+    // 85 % and the full model gets the rest (bound, proof).
+    let has_full = cells <= FULL_LAST_CELLS;
+    let first_lns_end = if !has_full {
         deadline
     } else if cells <= SMALL_CELLS {
         t0 + time_limit.mul_f64(0.3)
@@ -222,7 +223,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let sub_limit = (limit / 120.0).clamp(0.3, 3.0);
     if trace {
         eprintln!(
-            "construct done t={:.1} obj={} hard={}",
+            "construct done cells={cells} t={:.1} obj={} hard={}",
             t0.elapsed().as_secs_f64(),
             cx.best_score.obj,
             cx.best_score.hard
@@ -232,94 +233,168 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     // Adaptive LNS: per neighbourhood kind a size (free staff-days) and a weight.
     let init = (150.0 / per_cell).max(7.0).min((n * h) as f64);
     let mut sizes = [init; KINDS];
+    let shape = Shape::new(p, &cx.ix);
     let mut weights = [1.0f64; KINDS];
-    let mut stale = 0usize;
-    while Instant::now() < lns_end && cx.remaining() > 0.1 {
-        let total: f64 = weights.iter().sum();
-        let mut pick = rng.random_range(0.0..total);
-        let mut kind = 0;
-        while kind + 1 < KINDS && pick >= weights[kind] {
-            pick -= weights[kind];
-            kind += 1;
+    let mut lns_end = first_lns_end;
+    loop {
+        let mut stale = 0usize;
+        while Instant::now() < lns_end && cx.remaining() > 0.1 {
+            let total: f64 = weights.iter().sum();
+            let mut pick = rng.random_range(0.0..total);
+            let mut kind = 0;
+            while kind + 1 < KINDS && pick >= weights[kind] {
+                pick -= weights[kind];
+                kind += 1;
+            }
+            let hot = hot_spots(&cx.best_rep, &cx.ix.slot_shift, n, h);
+            let free = neighbourhood(&mut rng, kind, &shape, sizes[kind], &hot);
+            let t = Instant::now();
+            let (status, improved) = cx.reoptimise(&free, sub_limit, false);
+            let took = t.elapsed().as_secs_f64();
+            if trace {
+                let nfree: usize = free.iter().flatten().filter(|f| **f).count();
+                eprintln!(
+                    "lns t={:.1} kind={kind} size={:.0} free={nfree} {status:?} took={took:.2} obj={} hard={}",
+                    cx.t0.elapsed().as_secs_f64(),
+                    sizes[kind],
+                    cx.best_score.obj,
+                    cx.best_score.hard
+                );
+            }
+            let max_size = (n * h) as f64;
+            if status == MipStatus::Optimal && took < 0.1 * sub_limit {
+                sizes[kind] = (sizes[kind] * 1.3).min(max_size);
+            } else if status == MipStatus::Optimal && took < 0.25 * sub_limit {
+                sizes[kind] = (sizes[kind] * 1.15).min(max_size);
+            } else if status != MipStatus::Optimal {
+                sizes[kind] = (sizes[kind] * 0.8).max(4.0);
+            }
+            weights[kind] = 0.9 * weights[kind] + if improved { 0.5 } else { 0.02 };
+            weights[kind] = weights[kind].max(0.1);
+            if improved {
+                stale = 0;
+                cx.report(Phase::Lns);
+            } else {
+                stale += 1;
+                if stale >= 40 {
+                    // stuck: try larger neighbourhoods
+                    for sz in &mut sizes {
+                        *sz = (*sz * 1.5).min(max_size);
+                    }
+                    stale = 0;
+                }
+            }
         }
-        let hot = hot_spots(&cx.best_rep, n, h);
-        let free = neighbourhood(&mut rng, kind, n, h, sizes[kind], &hot);
-        let t = Instant::now();
-        let (status, improved) = cx.reoptimise(&free, sub_limit, false);
-        let took = t.elapsed().as_secs_f64();
+        // Full model with the incumbent as warm start.
+        if !has_full || cx.remaining() <= 0.5 {
+            break;
+        }
+        cx.report(Phase::FullModel);
+        let rem = cx.remaining();
+        // a slice of half the remaining time, unless what would be left is short
+        let slice = if rem < 0.3 * limit { rem } else { rem * 0.5 };
+        let free = vec![vec![true; h]; n];
+        let r = cx.reoptimise(&free, slice, true);
         if trace {
-            let nfree: usize = free.iter().flatten().filter(|f| **f).count();
             eprintln!(
-                "lns t={:.1} kind={kind} size={:.0} free={nfree} {status:?} took={took:.2} obj={} hard={}",
-                cx.t0.elapsed().as_secs_f64(),
-                sizes[kind],
+                "full t={:.1} slice={slice:.1} {r:?} obj={} bound={:?}",
+                t0.elapsed().as_secs_f64(),
                 cx.best_score.obj,
-                cx.best_score.hard
+                cx.bound
             );
         }
-        let max_size = (n * h) as f64;
-        if status == MipStatus::Optimal && took < 0.25 * sub_limit {
-            sizes[kind] = (sizes[kind] * 1.15).min(max_size);
-        } else if status != MipStatus::Optimal {
-            sizes[kind] = (sizes[kind] * 0.8).max(4.0);
+        if cx.proved || cx.infeasible || cx.remaining() <= 0.5 {
+            break;
         }
-        weights[kind] = 0.9 * weights[kind] + if improved { 0.5 } else { 0.02 };
-        weights[kind] = weights[kind].max(0.1);
-        if improved {
-            stale = 0;
-            cx.report(Phase::Lns);
-        } else {
-            stale += 1;
-            if mid && stale >= 60 {
-                break;
-            }
-            if stale >= 40 {
-                // stuck: try larger neighbourhoods
-                for sz in &mut sizes {
-                    *sz = (*sz * 1.5).min((n * h) as f64);
-                }
-                stale = 0;
-            }
-        }
-    }
-
-    // Phase 3: full model with the incumbent as warm start (bound, last improvements).
-    if cells <= FULL_LAST_CELLS && cx.remaining() > 0.5 {
-        cx.report(Phase::FullModel);
-        let free = vec![vec![true; h]; n];
-        let rem = cx.remaining();
-        let r = cx.reoptimise(&free, rem, true);
-        if trace {
-            eprintln!("full t={:.1} {r:?} obj={} bound={:?}", t0.elapsed().as_secs_f64(), cx.best_score.obj, cx.bound);
-        }
+        // back to LNS from the (possibly new) incumbent
+        lns_end = deadline;
     }
     cx.report(Phase::Done);
     Ok(finish(cx))
 }
 
-const KINDS: usize = 4;
-/// Models with at most this many assignment variables give LNS at most 30 % of the time.
+const KINDS: usize = 6;
+/// Models with at most this many assignment variables give the first LNS epoch at most 30 % of the time.
 const SMALL_CELLS: usize = 5_000;
-/// Models with at most this many assignment variables leave LNS when it stagnates.
-const FULL_FIRST_CELLS: usize = 20_000;
 /// Models with at most this many assignment variables end with the full model.
 const FULL_LAST_CELLS: usize = 30_000;
 
-/// Where the current roster pays: days with cover cost, people with soft cost.
+/// Where the current roster pays: days with cover cost, people with soft cost,
+/// and the slots off target (day, shift type, under-covered?).
 struct HotSpots {
     days: Vec<usize>,
     staff: Vec<usize>,
+    slots: Vec<(usize, usize, bool)>,
 }
 
-fn hot_spots(rep: &ValidationReport, n: usize, h: usize) -> HotSpots {
+fn hot_spots(rep: &ValidationReport, slot_shift: &[usize], n: usize, h: usize) -> HotSpots {
     let mut days: Vec<usize> =
         rep.slots.iter().filter(|s| s.assigned != s.target).map(|s| s.day as usize).filter(|d| *d < h).collect();
     days.dedup();
     let staff = rep.staff.iter().enumerate().filter(|(i, s)| *i < n && s.cost > 0.0).map(|(i, _)| i).collect();
-    HotSpots { days, staff }
+    let slots = rep
+        .slots
+        .iter()
+        .filter(|s| s.assigned != s.target && (s.day as usize) < h)
+        .filter_map(|s| slot_shift.get(s.slot).map(|&t| (s.day as usize, t, s.assigned < s.target)))
+        .collect();
+    HotSpots { days, staff, slots }
 }
 
-fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, n: usize, h: usize, size: f64, hot: &HotSpots) -> Vec<Vec<bool>> {
+/// Static shape of the instance for the neighbourhoods.
+struct Shape {
+    n: usize,
+    h: usize,
+    /// staff → shift type → eligible on at least one day.
+    types: Vec<Vec<bool>>,
+}
+
+impl Shape {
+    fn new(p: &Problem, ix: &Index) -> Shape {
+        let nt = p.shift_types.len();
+        let types = ix
+            .eligible
+            .iter()
+            .map(|days| {
+                let mut v = vec![false; nt];
+                for &k in days.iter().flatten() {
+                    if let Some(t) = ix.slot_shift.get(k) {
+                        if let Some(x) = v.get_mut(*t) {
+                            *x = true;
+                        }
+                    }
+                }
+                v
+            })
+            .collect();
+        Shape { n: p.staff.len(), h: ix.h, types }
+    }
+
+    /// Jaccard similarity of the shift types two people can work.
+    fn similarity(&self, a: usize, b: usize) -> f64 {
+        let (x, y) = (&self.types[a], &self.types[b]);
+        let both = x.iter().zip(y).filter(|(p, q)| **p && **q).count();
+        let any = x.iter().zip(y).filter(|(p, q)| **p || **q).count();
+        if any == 0 {
+            1.0
+        } else {
+            both as f64 / any as f64
+        }
+    }
+}
+
+/// `k` people: `seed` and those most alike to it (with random tie-breaking).
+fn similar_staff(rng: &mut ChaCha8Rng, sh: &Shape, seed: usize, k: usize) -> Vec<usize> {
+    let mut cand: Vec<(f64, usize)> =
+        (0..sh.n).filter(|&j| j != seed).map(|j| (sh.similarity(seed, j) + rng.random_range(0.0..0.5), j)).collect();
+    cand.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = vec![seed];
+    out.extend(cand.iter().take(k.saturating_sub(1)).map(|c| c.1));
+    out
+}
+
+fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: &HotSpots) -> Vec<Vec<bool>> {
+    let (n, h) = (sh.n, sh.h);
     let mut free = vec![vec![false; h]; n];
     let mut staff: Vec<usize> = (0..n).collect();
     staff.shuffle(rng);
@@ -344,6 +419,36 @@ fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, n: usize, h: usize, size: f6
                 for f in &mut row[a..a + len] {
                     *f = true;
                 }
+            }
+        }
+        return free;
+    }
+    if kind == 4 && n > 0 {
+        // a few people who can work the same shift types, over the whole horizon
+        let k = ((size / h.max(1) as f64).round() as usize).clamp(2.min(n), n);
+        for i in similar_staff(rng, sh, staff[0], k) {
+            free[i] = vec![true; h];
+        }
+        return free;
+    }
+    if kind == 5 && !hot.slots.is_empty() && n > 0 && h > 0 {
+        // around one slot off target: the people who can work its shift type, on a window
+        let unders: Vec<&(usize, usize, bool)> = hot.slots.iter().filter(|s| s.2).collect();
+        let &(d, t, _) = if !unders.is_empty() && rng.random_bool(0.8) {
+            unders[rng.random_range(0..unders.len())]
+        } else {
+            &hot.slots[rng.random_range(0..hot.slots.len())]
+        };
+        let mut cand: Vec<usize> = staff.iter().copied().filter(|&i| sh.types[i].get(t) == Some(&true)).collect();
+        if cand.is_empty() {
+            cand = staff.clone();
+        }
+        let len = ((size / cand.len() as f64).round() as usize).clamp(3.min(h), h);
+        let k = ((size / len as f64).round() as usize).clamp(1, cand.len());
+        let a = d.saturating_sub(rng.random_range(0..len)).min(h - len);
+        for &i in cand.iter().take(k) {
+            for f in &mut free[i][a..a + len] {
+                *f = true;
             }
         }
         return free;
