@@ -474,3 +474,32 @@ async fn a_call_out_is_repaired_in_a_draft_that_moves_few_people() {
         app.get(&app.admin, &format!("{item}/assignments?from=2026-12-02&to=2026-12-02")).await.json().await.unwrap();
     assert_eq!(still["items"], assignments["items"]);
 }
+
+#[tokio::test]
+async fn a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() {
+    use diesel::prelude::*;
+    let app = spawn_app_with(|s| s.workers = 0).await;
+    let h = seed(&app).await;
+    let roster = app
+        .create(
+            "/api/v1/rosters",
+            json!({ "site_id": h.lon, "name": "r", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
+        )
+        .await;
+    let mut conn = app.pool.get().unwrap();
+    let job = conn.transaction(|c| rota::jobs::enqueue(c, "noop", Some(&roster), &json!({}))).unwrap();
+    let first = rota::jobs::claim(&mut conn, "worker-a").unwrap().unwrap();
+    assert_eq!((first.id.as_str(), first.attempts), (job.id.as_str(), 1));
+    // While worker A's lease runs, nobody else gets the job.
+    assert!(rota::jobs::claim(&mut conn, "worker-b").unwrap().is_none());
+    // Worker A dies: its lease runs out.
+    use rota::db::schema::jobs::dsl as j;
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(5);
+    diesel::update(j::jobs.filter(j::id.eq(&job.id))).set(j::lease_until.eq(Some(past))).execute(&mut conn).unwrap();
+    let second = rota::jobs::claim(&mut conn, "worker-b").unwrap().unwrap();
+    assert_eq!((second.id.as_str(), second.attempts, second.worker.as_deref()), (job.id.as_str(), 2, Some("worker-b")));
+    // Worker A can no longer finish it: only the holder's writes count.
+    conn.transaction(|c| rota::jobs::finish(c, &job.id, "worker-a", rota::jobs::SUCCEEDED, None, None)).unwrap();
+    let row = rota::jobs::find(&mut conn, &job.id).unwrap();
+    assert_eq!(row.status, "running");
+}
