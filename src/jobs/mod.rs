@@ -133,12 +133,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<JobRow, ServiceError> {
         .ok_or_else(|| ServiceError::NotFound { kind: "job", id: id.to_owned() })
 }
 
-/// A job that may be claimed now: queued, or running with an expired lease.
-fn claimable(now: NaiveDateTime) -> jobs::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
-    jobs::table
-        .filter(jobs::cancel_requested.eq(false))
-        .filter(jobs::status.eq(QUEUED).or(jobs::status.eq(RUNNING).and(jobs::lease_until.lt(now))))
-        .into_boxed()
+/// A job that may be claimed at `now`: queued, or running with an expired lease (its worker
+/// died). Not cancelled. One predicate for the candidate query and the compare-and-set.
+macro_rules! claimable {
+    ($now:expr) => {
+        jobs::cancel_requested
+            .eq(false)
+            .and(jobs::status.eq(QUEUED).or(jobs::status.eq(RUNNING).and(jobs::lease_until.lt($now))))
+    };
 }
 
 /// Claim the oldest claimable job for `worker`, or `None`.
@@ -148,32 +150,32 @@ pub fn claim(conn: &mut DbConnection, worker: &str) -> Result<Option<JobRow>, Se
         crate::db::lock_for_write(conn)?;
         let candidate: Option<String> = match &mut *conn {
             DbConnection::Postgres(pg) => jobs::table
-                .filter(jobs::cancel_requested.eq(false))
-                .filter(jobs::status.eq(QUEUED).or(jobs::status.eq(RUNNING).and(jobs::lease_until.lt(now))))
+                .filter(claimable!(now))
                 .order(jobs::created_at.asc())
                 .select(jobs::id)
                 .for_update()
                 .skip_locked()
                 .first(pg)
                 .optional()?,
-            other => claimable(now).order(jobs::created_at.asc()).select(jobs::id).first(other).optional()?,
+            other => jobs::table
+                .filter(claimable!(now))
+                .order(jobs::created_at.asc())
+                .select(jobs::id)
+                .first(other)
+                .optional()?,
         };
         let Some(id) = candidate else { return Ok(None) };
         // Compare-and-set: exactly one worker wins even without row locks.
-        let won = diesel::update(
-            jobs::table
-                .filter(jobs::id.eq(&id))
-                .filter(jobs::status.eq(QUEUED).or(jobs::status.eq(RUNNING).and(jobs::lease_until.lt(now)))),
-        )
-        .set((
-            jobs::status.eq(RUNNING),
-            jobs::worker.eq(worker),
-            jobs::lease_until.eq(now + Duration::seconds(LEASE_SECONDS)),
-            jobs::attempts.eq(jobs::attempts + 1),
-            jobs::started_at.eq(now),
-            jobs::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+        let won = diesel::update(jobs::table.filter(jobs::id.eq(&id)).filter(claimable!(now)))
+            .set((
+                jobs::status.eq(RUNNING),
+                jobs::worker.eq(worker),
+                jobs::lease_until.eq(now + Duration::seconds(LEASE_SECONDS)),
+                jobs::attempts.eq(jobs::attempts + 1),
+                jobs::started_at.eq(now),
+                jobs::updated_at.eq(now),
+            ))
+            .execute(conn)?;
         if won == 0 {
             return Ok(None);
         }
