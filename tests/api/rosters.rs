@@ -14,6 +14,25 @@ use crate::helpers::{problem, seed, spawn_app, spawn_app_with, staff_body, TestA
 /// A shift's UTC start and end.
 type Span = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 
+/// Queue a solve of `roster` with a time limit and wait for its job to end.
+async fn solve_and_wait(app: &TestApp, roster: &str, seconds: u64) -> Value {
+    let res = app
+        .post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": seconds }))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    wait_for(app, &app.admin, &location).await
+}
+
+/// A roster of every London ward for the week of 2026-11-30.
+async fn london_week(app: &TestApp, h: &crate::helpers::Hospital) -> String {
+    app.create(
+        "/api/v1/rosters",
+        json!({ "site_id": h.lon, "name": "r", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
+    )
+    .await
+}
+
 async fn wait_for(app: &TestApp, token: &str, job_path: &str) -> Value {
     for _ in 0..600 {
         let job: Value = app.get(token, job_path).await.json().await.unwrap();
@@ -67,11 +86,7 @@ async fn icu_week(app: &TestApp, nurses: usize) -> (crate::helpers::Hospital, St
 async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credentials() {
     let app = spawn_app().await;
     let (h, roster) = icu_week(&app, 14).await;
-    let res =
-        app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 20 })).await;
-    assert_eq!(res.status(), StatusCode::ACCEPTED);
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let job = wait_for(&app, &app.admin, &location).await;
+    let job = solve_and_wait(&app, &roster, 20).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["result"]["hard_violations"], 0);
 
@@ -202,12 +217,7 @@ async fn a_roster_without_demand_fails_its_job_with_the_reason_and_keeps_nothing
 async fn concurrent_workers_never_claim_the_same_job() {
     let app = spawn_app_with(|s| s.workers = 0).await;
     let h = seed(&app).await;
-    let roster = app
-        .create(
-            "/api/v1/rosters",
-            json!({ "site_id": h.lon, "name": "r", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
-        )
-        .await;
+    let roster = london_week(&app, &h).await;
     {
         let mut conn = app.pool.get().unwrap();
         for _ in 0..30 {
@@ -238,10 +248,7 @@ async fn when_there_are_too_few_nurses_the_roster_says_which_shifts_are_short_an
     let app = spawn_app().await;
     // Six nurses at 48 h a week cannot cover 28 twelve-hour shifts.
     let (_, roster) = icu_week(&app, 6).await;
-    let res =
-        app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({ "time_limit_seconds": 20 })).await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let job = wait_for(&app, &app.admin, &location).await;
+    let job = solve_and_wait(&app, &roster, 20).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["result"]["hard_violations"], 0, "contracts are never broken to cover a shift");
     let uncovered = job["result"]["uncovered"].as_array().unwrap();
@@ -286,9 +293,7 @@ async fn a_published_roster_is_frozen_and_changes_go_into_a_new_draft() {
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("solve"));
-    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 10 })).await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    assert_eq!(wait_for(&app, &app.admin, &location).await["status"], "succeeded");
+    assert_eq!(solve_and_wait(&app, &roster, 10).await["status"], "succeeded");
     let etag = app.get(&app.admin, &item).await.headers().get("etag").unwrap().to_str().unwrap().to_owned();
     // Without If-Match: 428; stale: 412; current: published.
     problem(
@@ -429,9 +434,7 @@ async fn a_call_out_is_repaired_in_a_draft_that_moves_few_people() {
     let app = spawn_app().await;
     let (_, roster) = icu_week(&app, 14).await;
     let item = format!("/api/v1/rosters/{roster}");
-    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 10 })).await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    assert_eq!(wait_for(&app, &app.admin, &location).await["status"], "succeeded");
+    assert_eq!(solve_and_wait(&app, &roster, 10).await["status"], "succeeded");
     // Calling out on a draft is refused: only published rosters are repaired.
     let assignments: Value =
         app.get(&app.admin, &format!("{item}/assignments?from=2026-12-02&to=2026-12-02")).await.json().await.unwrap();
@@ -480,12 +483,7 @@ async fn a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() {
     use diesel::prelude::*;
     let app = spawn_app_with(|s| s.workers = 0).await;
     let h = seed(&app).await;
-    let roster = app
-        .create(
-            "/api/v1/rosters",
-            json!({ "site_id": h.lon, "name": "r", "start_date": "2026-11-30", "end_date": "2026-12-06" }),
-        )
-        .await;
+    let roster = london_week(&app, &h).await;
     let mut conn = app.pool.get().unwrap();
     let job = conn.transaction(|c| rota::jobs::enqueue(c, "noop", Some(&roster), &json!({}))).unwrap();
     let first = rota::jobs::claim(&mut conn, "worker-a").unwrap().unwrap();
