@@ -170,11 +170,15 @@ proptest! {
         prop_assert!(r.is_feasible(), "{:?}", r.hard);
         prop_assert!((r.objective - s.objective).abs() < 1e-6);
         if s.status == SolveStatus::Optimal {
+            // The raw MILP objective is HiGHS's floating-point value: binaries are integral only
+            // up to its 1e-6 tolerance, so 818 can come back as 817.999998. The reported
+            // objective (the validator's, checked exactly above) is what users see.
+            let tolerance = 1e-6 * (1.0 + s.objective.abs());
             if let Some(m) = s.model_objective {
-                prop_assert!((m - s.objective).abs() < 1e-6, "model {} validator {}", m, s.objective);
+                prop_assert!((m - s.objective).abs() <= tolerance, "model {} validator {}", m, s.objective);
             }
             if let Some(b) = s.best_bound {
-                prop_assert!(b <= s.objective + 1e-6);
+                prop_assert!(b <= s.objective + tolerance);
             }
         }
     }
