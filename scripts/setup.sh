@@ -10,6 +10,7 @@ command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
 [ -f /usr/include/postgresql/libpq-fe.h ] || need_apt+=(libpq-dev)
+[ -f /usr/include/openssl/ssl.h ] || need_apt+=(libssl-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 if [ "${1:-}" = "--with-postgres" ] && ! command -v pg_ctlcluster >/dev/null 2>&1; then

@@ -174,8 +174,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker => {
             let pool = prepare_database(&settings)?;
-            let stop = std::sync::atomic::AtomicBool::new(false);
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let name = format!("worker-{}", std::process::id());
+            // A worker also delivers the e-mail outbox when an SMTP relay is configured.
+            let _mailer = settings.mail().and_then(|m| crate::mail::spawn(&pool, m, &stop));
             actix_web::rt::task::spawn_blocking(move || {
                 crate::jobs::worker::run(&pool, &name, &stop, std::time::Duration::from_millis(500));
             })

@@ -23,6 +23,15 @@ pub struct Settings {
     pub json_logs: bool,
     /// Job worker threads inside `rota serve` (0 = leave jobs to `rota worker` processes).
     pub workers: usize,
+    /// SMTP relay for e-mail notifications (`smtp://host:25`, `smtps://user:pass@host:465`);
+    /// no e-mail is sent without it (notifications stay in the outbox and the in-app inbox).
+    pub smtp_url: Option<String>,
+    /// The From address of notification mails.
+    pub mail_from: String,
+    /// First retry delay after a failed send, in milliseconds (doubles per attempt, up to 64×).
+    pub mail_retry_base_ms: u64,
+    /// Attempts before a mail is marked failed.
+    pub mail_max_attempts: i32,
 }
 
 impl Default for Settings {
@@ -35,6 +44,10 @@ impl Default for Settings {
             pool_size: 8,
             json_logs: false,
             workers: 1,
+            smtp_url: None,
+            mail_from: "rota <rota@localhost>".to_owned(),
+            mail_retry_base_ms: 5_000,
+            mail_max_attempts: 12,
         }
     }
 }
@@ -88,6 +101,12 @@ impl Settings {
             s.workers =
                 v.parse().map_err(|_| ConfigError::Env { name: "ROTA_WORKERS", message: "must be a number".into() })?;
         }
+        if let Ok(v) = std::env::var("ROTA_SMTP_URL") {
+            s.smtp_url = Some(v).filter(|v| !v.is_empty());
+        }
+        if let Ok(v) = std::env::var("ROTA_MAIL_FROM") {
+            s.mail_from = v;
+        }
         if let Ok(v) = std::env::var("ROTA_JSON_LOGS") {
             s.json_logs = matches!(v.as_str(), "1" | "true" | "yes");
         }
@@ -95,6 +114,17 @@ impl Settings {
     }
 
     /// The database URL in force: the configured one or the embedded SQLite file.
+    /// The mail sender's settings, when an SMTP relay is configured.
+    #[must_use]
+    pub fn mail(&self) -> Option<crate::mail::MailSettings> {
+        self.smtp_url.as_ref().map(|url| crate::mail::MailSettings {
+            smtp_url: url.clone(),
+            from: self.mail_from.clone(),
+            retry_base: std::time::Duration::from_millis(self.mail_retry_base_ms),
+            max_attempts: self.mail_max_attempts.max(1),
+        })
+    }
+
     #[must_use]
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| self.data_dir.join("rota.sqlite3").display().to_string())

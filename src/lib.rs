@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod jobs;
+pub mod mail;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -16,6 +16,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     workers: usize,
+    mail: Option<crate::mail::MailSettings>,
 }
 
 /// Open the pool for the configured database and bring its schema up to date.
@@ -53,7 +54,7 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server, pool, workers: settings.workers })
+        Ok(Application { port, server, pool, workers: settings.workers, mail: settings.mail() })
     }
 
     #[must_use]
@@ -70,9 +71,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop);
+        let mailer = self.mail.and_then(|m| crate::mail::spawn(&self.pool, m, &stop));
         let served = self.server.await;
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         drop(workers);
+        drop(mailer);
         served
     }
 }

@@ -17,7 +17,8 @@ use crate::error::AppError;
 use crate::services::{self, Caller, ListParams};
 
 /// The authenticated caller. Missing, malformed, unknown or revoked tokens get 401.
-pub struct Authenticated(pub Caller);
+/// The caller and a label naming them in histories and decisions (the token's name and role).
+pub struct Authenticated(pub Caller, pub String);
 
 impl FromRequest for Authenticated {
     type Error = AppError;
@@ -38,7 +39,9 @@ impl FromRequest for Authenticated {
                 .ok_or_else(|| AppError::Unauthorized("the Authorization header must be 'Bearer <token>'".into()))?
                 .to_owned();
             let caller = super::run(&state, move |conn| services::auth::authenticate(conn, &secret)).await?;
-            caller.map(Authenticated).ok_or_else(|| AppError::Unauthorized("unknown or revoked token".into()))
+            caller
+                .map(|(c, label)| Authenticated(c, label))
+                .ok_or_else(|| AppError::Unauthorized("unknown or revoked token".into()))
         })
     }
 }

@@ -13,7 +13,7 @@ fn with_etag<R: Resource>(mut res: actix_web::HttpResponseBuilder, out: &R::Outp
 }
 
 pub async fn list<R: Resource>(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     query: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -23,7 +23,7 @@ pub async fn list<R: Resource>(
 }
 
 pub async fn get<R: Resource>(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -33,7 +33,7 @@ pub async fn get<R: Resource>(
 
 pub async fn create<R: Resource>(
     req: actix_web::HttpRequest,
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     Json(input): Json<R::Input>,
 ) -> Result<HttpResponse, AppError> {
@@ -45,7 +45,7 @@ pub async fn create<R: Resource>(
 }
 
 pub async fn replace<R: Resource>(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
@@ -56,7 +56,7 @@ pub async fn replace<R: Resource>(
 }
 
 pub async fn archive<R: Resource>(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
@@ -66,7 +66,7 @@ pub async fn archive<R: Resource>(
 }
 
 pub async fn delete<R: Resource>(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,

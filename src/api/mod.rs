@@ -3,7 +3,9 @@
 
 pub mod extract;
 pub mod handlers;
+pub mod me;
 pub mod openapi;
+pub mod requests;
 pub mod rosters;
 pub mod wards;
 
@@ -141,7 +143,64 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(rosters::add_assignment)),
             )
             .route("/rosters/{id}/assignments/{assignment_id}", web::delete().to(rosters::remove_assignment))
+            .route("/rosters/{id}/assignments/{assignment_id}/move", web::post().to(rosters::move_assignment))
+            .service(
+                web::resource("/rosters/{id}/assignments/{assignment_id}/pin")
+                    .route(web::put().to(rosters::pin))
+                    .route(web::delete().to(rosters::unpin)),
+            )
+            .route("/rosters/{id}/swaps", web::post().to(rosters::swap))
+            .route("/rosters/{id}/changes", web::get().to(rosters::changes))
             .route("/rosters/{id}/coverage", web::get().to(rosters::coverage))
+            .route("/rosters/{id}/open-shifts", web::post().to(requests::open_shifts_from_roster))
+            .route("/me/shifts", web::get().to(me::shifts))
+            .route("/me/summary", web::get().to(me::summary))
+            .route("/me/notifications", web::get().to(me::notifications))
+            .route("/me/notifications/{id}/read", web::post().to(me::mark_read))
+            .service(
+                web::resource("/me/preferences")
+                    .route(web::get().to(me::preferences))
+                    .route(web::put().to(me::set_preferences)),
+            )
+            .service(
+                web::resource("/me/calendar-token")
+                    .route(web::post().to(me::create_calendar_token))
+                    .route(web::delete().to(me::revoke_calendar_token)),
+            )
+            .route("/calendar/{token}.ics", web::get().to(me::calendar_feed))
+            .service(
+                web::resource("/time-off-requests")
+                    .route(web::get().to(requests::list_time_off))
+                    .route(web::post().to(requests::request_time_off)),
+            )
+            .route("/time-off-requests/{id}", web::get().to(requests::get_time_off))
+            .route("/time-off-requests/{id}/approve", web::post().to(requests::approve_time_off))
+            .route("/time-off-requests/{id}/decline", web::post().to(requests::decline_time_off))
+            .route("/time-off-requests/{id}/cancel", web::post().to(requests::cancel_time_off))
+            .route("/time-off-requests/{id}/replan", web::post().to(requests::replan_time_off))
+            .service(
+                web::resource("/open-shifts")
+                    .route(web::get().to(requests::list_open_shifts))
+                    .route(web::post().to(requests::create_open_shift)),
+            )
+            .route("/open-shifts/{id}", web::get().to(requests::get_open_shift))
+            .service(
+                web::resource("/open-shifts/{id}/requests")
+                    .route(web::get().to(requests::list_claims))
+                    .route(web::post().to(requests::claim_open_shift)),
+            )
+            .route("/open-shifts/{id}/requests/{request_id}/approve", web::post().to(requests::approve_claim))
+            .route("/open-shifts/{id}/requests/{request_id}/decline", web::post().to(requests::decline_claim))
+            .route("/open-shifts/{id}/requests/{request_id}/withdraw", web::post().to(requests::withdraw_claim))
+            .route("/swap-requests", web::post().to(requests::request_swap))
+            .route("/offer-requests", web::post().to(requests::request_offer))
+            .route("/{collection:swap-requests|offer-requests}", web::get().to(requests::list_trades))
+            .route("/{collection:swap-requests|offer-requests}/{id}", web::get().to(requests::get_trade))
+            .route(
+                "/{collection:swap-requests|offer-requests}/{id}/{action:accept|decline|cancel|approve}",
+                web::post().to(requests::act_on_trade),
+            )
+            .route("/manager/inbox", web::get().to(requests::manager_inbox))
             .route("/jobs/{id}", web::get().to(rosters::job))
             .route("/jobs/{id}/cancel", web::post().to(rosters::cancel_job))
             .configure(mount_resources)

@@ -8,18 +8,19 @@ use super::{run, AppState};
 use crate::error::AppError;
 use crate::jobs::{self, Job, SolveParams};
 use crate::services::policy::Action;
-use crate::services::rostering::edit::{self, AssignmentInput};
+use crate::services::rostering::edit::{self, AssignmentInput, EditOutcome, MoveInput, SwapInput};
+use crate::services::rostering::history;
 use crate::services::rostering::repair::{self, CallOutInput};
 use crate::services::rostering::{self, solve, AssignmentFilter, RosterInput};
 use crate::services::{Caller, ServiceError};
 
 pub async fn create(
     req: HttpRequest,
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     Json(input): Json<RosterInput>,
 ) -> Result<HttpResponse, AppError> {
-    let roster = run(&state, move |conn| rostering::create(conn, &caller, input)).await?;
+    let roster = run(&state, move |conn| rostering::create(conn, &caller, &actor, input)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{}/{}", req.path().trim_end_matches('/'), roster.record.id)))
         .insert_header((header::ETAG, etag(roster.record.version)))
@@ -27,7 +28,7 @@ pub async fn create(
 }
 
 pub async fn list(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     Query(query): Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -37,7 +38,7 @@ pub async fn list(
 }
 
 pub async fn get(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -47,7 +48,7 @@ pub async fn get(
 
 /// Queue a solve: 202 Accepted with the job's location.
 pub async fn solve(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     OptionalJson(body): OptionalJson<SolveParams>,
@@ -73,7 +74,7 @@ pub async fn solve(
 }
 
 pub async fn assignments(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     Query(filter): Query<AssignmentFilter>,
@@ -83,7 +84,7 @@ pub async fn assignments(
 }
 
 pub async fn coverage(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -105,7 +106,7 @@ fn job_for(conn: &mut crate::db::DbConnection, caller: &Caller, id: &str, action
 }
 
 pub async fn job(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -114,7 +115,7 @@ pub async fn job(
 }
 
 pub async fn cancel_job(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -127,22 +128,22 @@ pub async fn cancel_job(
 }
 
 pub async fn publish(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, AppError> {
-    let roster = run(&state, move |conn| rostering::publish(conn, &caller, &id, version)).await?;
+    let roster = run(&state, move |conn| rostering::publish(conn, &caller, &actor, &id, version)).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(roster.record.version))).json(roster))
 }
 
 /// A new draft from a published roster: 201 with its location.
 pub async fn new_draft(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let roster = run(&state, move |conn| rostering::new_draft(conn, &caller, &id)).await?;
+    let roster = run(&state, move |conn| rostering::new_draft(conn, &caller, &actor, &id)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/rosters/{}", roster.record.id)))
         .insert_header((header::ETAG, etag(roster.record.version)))
@@ -151,36 +152,109 @@ pub async fn new_draft(
 
 /// Add an assignment to a draft; 422 lists every rule it would break.
 pub async fn add_assignment(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
     Json(input): Json<AssignmentInput>,
 ) -> Result<HttpResponse, AppError> {
-    let outcome = run(&state, move |conn| edit::add(conn, &caller, &id, version, &input)).await?;
+    let outcome = run(&state, move |conn| edit::add(conn, &caller, &actor, &id, version, &input)).await?;
     Ok(HttpResponse::Created().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
 }
 
+fn edited(outcome: &EditOutcome) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome)
+}
+
 pub async fn remove_assignment(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
 ) -> Result<HttpResponse, AppError> {
     let (roster, assignment) = path.into_inner();
-    let outcome = run(&state, move |conn| edit::remove(conn, &caller, &roster, &assignment, version)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
+    let outcome = run(&state, move |conn| edit::remove(conn, &caller, &actor, &roster, &assignment, version)).await?;
+    Ok(edited(&outcome))
+}
+
+/// Move an assignment to another person, day or shift.
+pub async fn move_assignment(
+    Authenticated(caller, actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+    Json(input): Json<MoveInput>,
+) -> Result<HttpResponse, AppError> {
+    let (roster, assignment) = path.into_inner();
+    let outcome =
+        run(&state, move |conn| edit::move_assignment(conn, &caller, &actor, &roster, &assignment, version, &input))
+            .await?;
+    Ok(edited(&outcome))
+}
+
+/// Exchange the people of two assignments.
+pub async fn swap(
+    Authenticated(caller, actor): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    IfMatch(version): IfMatch,
+    Json(input): Json<SwapInput>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = run(&state, move |conn| edit::swap(conn, &caller, &actor, &id, version, &input)).await?;
+    Ok(edited(&outcome))
+}
+
+async fn set_pin(
+    Authenticated(caller, actor): Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    IfMatch(version): IfMatch,
+    pinned: bool,
+) -> Result<HttpResponse, AppError> {
+    let (roster, assignment) = path.into_inner();
+    let outcome =
+        run(&state, move |conn| edit::pin(conn, &caller, &actor, &roster, &assignment, version, pinned)).await?;
+    Ok(edited(&outcome))
+}
+
+/// Pin an assignment: re-solving keeps it.
+pub async fn pin(
+    who: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    version: IfMatch,
+) -> Result<HttpResponse, AppError> {
+    set_pin(who, state, path, version, true).await
+}
+
+pub async fn unpin(
+    who: Authenticated,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    version: IfMatch,
+) -> Result<HttpResponse, AppError> {
+    set_pin(who, state, path, version, false).await
+}
+
+/// Who changed what on the roster, oldest first.
+pub async fn changes(
+    Authenticated(caller, _): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let items = run(&state, move |conn| history::list(conn, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
 /// Re-plan after a call-out: 201 with the repair draft and the diff against the published roster.
 pub async fn call_out(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
     Json(input): Json<CallOutInput>,
 ) -> Result<HttpResponse, AppError> {
     let pool = state.pool.clone();
-    let repair = web::block(move || repair::call_out(&pool, &caller, &id, &input))
+    let repair = web::block(move || repair::call_out(&pool, &caller, &actor, &id, &input))
         .await
         .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))??;
     Ok(HttpResponse::Created()

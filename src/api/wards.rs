@@ -25,7 +25,7 @@ async fn ward_view<T: Serialize + Send + 'static>(
 }
 
 pub async fn shifts(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     ward_id: web::Path<String>,
     Query(range): Query<DateRange>,
@@ -34,7 +34,7 @@ pub async fn shifts(
 }
 
 pub async fn demand(
-    Authenticated(caller): Authenticated,
+    Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     ward_id: web::Path<String>,
     Query(range): Query<DateRange>,

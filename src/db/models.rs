@@ -34,6 +34,7 @@ pub struct WardRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub archived_at: Option<NaiveDateTime>,
+    pub open_shifts_auto_approve: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset, Identifiable)]
@@ -224,6 +225,7 @@ pub struct RosterRow {
     pub archived_at: Option<NaiveDateTime>,
     pub published_at: Option<NaiveDateTime>,
     pub based_on: Option<String>,
+    pub superseded_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

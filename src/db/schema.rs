@@ -24,6 +24,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        open_shifts_auto_approve -> Bool,
     }
 }
 
@@ -75,6 +76,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        email_opt_out -> Bool,
     }
 }
 
@@ -228,6 +230,7 @@ diesel::table! {
         archived_at -> Nullable<Timestamp>,
         published_at -> Nullable<Timestamp>,
         based_on -> Nullable<Text>,
+        superseded_by -> Nullable<Text>,
     }
 }
 
@@ -276,6 +279,139 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    roster_changes (id) {
+        id -> Text,
+        roster_id -> Text,
+        version -> BigInt,
+        actor -> Text,
+        action -> Text,
+        detail -> Text,
+        created_at -> Timestamp,
+    }
+}
+diesel::table! {
+    cancelled_shifts (id) {
+        id -> Text,
+        staff_id -> Text,
+        ward_id -> Text,
+        shift_template_id -> Text,
+        date -> Date,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        cancelled_at -> Timestamp,
+    }
+}
+diesel::table! {
+    calendar_feeds (id) {
+        id -> Text,
+        staff_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+diesel::table! {
+    time_off_requests (id) {
+        id -> Text,
+        staff_id -> Text,
+        site_id -> Text,
+        start_date -> Date,
+        end_date -> Date,
+        reason -> Text,
+        status -> Text,
+        manager_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        unavailability_id -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    open_shifts (id) {
+        id -> Text,
+        roster_id -> Text,
+        site_id -> Text,
+        ward_id -> Text,
+        shift_template_id -> Text,
+        date -> Date,
+        role_id -> Text,
+        skill_id -> Nullable<Text>,
+        slots -> Integer,
+        filled -> Integer,
+        note -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    open_shift_claims (id) {
+        id -> Text,
+        open_shift_id -> Text,
+        staff_id -> Text,
+        status -> Text,
+        manager_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    shift_trades (id) {
+        id -> Text,
+        kind -> Text,
+        roster_id -> Text,
+        site_id -> Text,
+        ward_id -> Text,
+        requester_id -> Text,
+        assignment_id -> Text,
+        recipient_id -> Text,
+        recipient_assignment_id -> Nullable<Text>,
+        message -> Nullable<Text>,
+        status -> Text,
+        manager_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        staff_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+diesel::table! {
+    outbox_emails (id) {
+        id -> Text,
+        notification_id -> Text,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(open_shift_claims -> open_shifts (open_shift_id));
+diesel::joinable!(outbox_emails -> notifications (notification_id));
 diesel::joinable!(rosters -> sites (site_id));
 diesel::joinable!(roster_wards -> rosters (roster_id));
 diesel::joinable!(roster_assignments -> rosters (roster_id));
@@ -299,4 +435,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     roster_wards,
     roster_assignments,
     jobs,
+    roster_changes,
+    cancelled_shifts,
+    calendar_feeds,
+    time_off_requests,
+    open_shifts,
+    open_shift_claims,
+    shift_trades,
+    notifications,
+    outbox_emails,
 );

@@ -19,6 +19,14 @@ pub fn hash_token(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// 256 random bits, URL-safe.
+#[must_use]
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// What `rota token create` asks for. Sites, wards and staff are named by code / employee
 /// number, as a manager would.
 #[derive(Debug, Clone)]
@@ -98,9 +106,7 @@ pub fn issue(conn: &mut DbConnection, req: &TokenRequest) -> Result<IssuedToken,
             (Some(staff_site), Some(staff_id))
         }
     };
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let secret = format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let secret = format!("{PREFIX}{}", random_secret());
     let row = ApiTokenRow {
         id: super::new_id(),
         name: req.name.clone(),
@@ -116,8 +122,9 @@ pub fn issue(conn: &mut DbConnection, req: &TokenRequest) -> Result<IssuedToken,
     Ok(IssuedToken { id: row.id, secret })
 }
 
-/// Resolve a presented secret; `None` for unknown or revoked tokens.
-pub fn authenticate(conn: &mut DbConnection, secret: &str) -> Result<Option<Caller>, ServiceError> {
+/// Resolve a presented secret to the caller and a label for histories ("name (role)");
+/// `None` for unknown or revoked tokens.
+pub fn authenticate(conn: &mut DbConnection, secret: &str) -> Result<Option<(Caller, String)>, ServiceError> {
     if !secret.starts_with(PREFIX) {
         return Ok(None);
     }
@@ -141,7 +148,7 @@ pub fn authenticate(conn: &mut DbConnection, secret: &str) -> Result<Option<Call
         },
         None => return Ok(None),
     };
-    Ok(Some(caller))
+    Ok(Some((caller, format!("{} ({})", row.name, row.role))))
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ use crate::db::schema::{roles, sites, skills, staff, staff_wards, wards};
 use crate::db::DbConnection;
 use crate::export::{Cover, Shift, WardWeek};
 
+/// How batch runs appear in roster histories.
+const BATCH_ACTOR: &str = "rota schedule (command line)";
+
 /// What a batch run was asked for, as typed on the command line.
 #[derive(Debug, Clone)]
 pub struct ScheduleRequest {
@@ -84,6 +87,7 @@ pub fn prepare(conn: &mut DbConnection, req: &ScheduleRequest) -> Result<String,
     let roster = rostering::create(
         conn,
         &Caller::Admin,
+        BATCH_ACTOR,
         RosterInput {
             site_id,
             name: format!("Batch {} {}..{}", req.site_code, req.week, end),
@@ -215,7 +219,7 @@ pub fn bench_demo(
         let (roster, weeks, victim) = conn.transaction(|c| {
             let roster = rostering::load(c, &Caller::Admin, &roster_id, Action::Read)?;
             let weeks = collect(c, &roster_id)?;
-            let published = rostering::publish(c, &Caller::Admin, &roster_id, roster.record.version)?;
+            let published = rostering::publish(c, &Caller::Admin, BATCH_ACTOR, &roster_id, roster.record.version)?;
             // Someone working on the tenth day of the roster calls in sick for that shift.
             let day = monday + Duration::days(9);
             let victim = rostering::assignments(
@@ -244,8 +248,14 @@ pub fn bench_demo(
         let (repair_seconds, repair_changes_beyond_gap, repair_filled) = match victim {
             Some(v) => {
                 let started = std::time::Instant::now();
-                let input = repair::CallOutInput { staff_id: v.staff_id, from: v.start_utc, to: v.end_utc, note: None };
-                let repaired = repair::call_out(pool, &Caller::Admin, &roster.record.id, &input)?;
+                let input = repair::CallOutInput {
+                    staff_id: v.staff_id,
+                    from: v.start_utc,
+                    to: v.end_utc,
+                    note: None,
+                    already_recorded: false,
+                };
+                let repaired = repair::call_out(pool, &Caller::Admin, BATCH_ACTOR, &roster.record.id, &input)?;
                 (started.elapsed().as_secs_f64(), repaired.changes_beyond_gap, !repaired.added.is_empty())
             }
             None => (0.0, 0, false),

@@ -251,6 +251,7 @@ fn load_ward(
             name: wf.name.clone(),
             unit_type: wf.unit_type.clone(),
             beds: wf.beds,
+            open_shifts_auto_approve: false,
         },
     )?;
     let ward_id = ward.record.id;

@@ -183,6 +183,9 @@ pub struct WardInput {
     /// One of icu, ed, med_surg, maternity, paediatrics, theatre, other.
     pub unit_type: String,
     pub beds: i64,
+    /// Approve staff requests for this ward's open shifts without a manager (default false).
+    #[serde(default)]
+    pub open_shifts_auto_approve: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,6 +197,7 @@ pub struct Ward {
     pub name: String,
     pub unit_type: UnitType,
     pub beds: i32,
+    pub open_shifts_auto_approve: bool,
 }
 
 impl From<WardRow> for Ward {
@@ -205,6 +209,7 @@ impl From<WardRow> for Ward {
             name: r.name,
             unit_type: UnitType::parse(&r.unit_type).unwrap_or(UnitType::Other),
             beds: r.beds,
+            open_shifts_auto_approve: r.open_shifts_auto_approve,
         }
     }
 }
@@ -217,6 +222,7 @@ pub struct ValidWard {
     name: String,
     unit_type: UnitType,
     beds: i32,
+    open_shifts_auto_approve: bool,
 }
 
 impl Resource for Wards {
@@ -234,7 +240,17 @@ impl Resource for Wards {
         let unit_type = unit_type(&mut e, "unit_type", &input.unit_type);
         let beds = e.int_in("beds", input.beds, 0, 10_000);
         let scope = Scope { site_id: input.site_id.clone(), ..Scope::default() };
-        Ok((e.finish(ValidWard { site_id: input.site_id, code, name, unit_type, beds })?, scope))
+        Ok((
+            e.finish(ValidWard {
+                site_id: input.site_id,
+                code,
+                name,
+                unit_type,
+                beds,
+                open_shifts_auto_approve: input.open_shifts_auto_approve,
+            })?,
+            scope,
+        ))
     }
 
     fn find(conn: &mut DbConnection, id: &str) -> Result<Option<(Ward, Scope)>, ServiceError> {
@@ -275,6 +291,7 @@ fn ward_row(m: &RowMeta, v: &ValidWard) -> WardRow {
         name: v.name.clone(),
         unit_type: v.unit_type.as_str().to_owned(),
         beds: v.beds,
+        open_shifts_auto_approve: v.open_shifts_auto_approve,
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,

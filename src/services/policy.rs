@@ -56,6 +56,9 @@ pub enum Family {
     StaffRecord,
     /// Rosters and their solving jobs; drafts are for managers only.
     Roster,
+    /// Staff requests (time off, open shifts, swaps, offers): the requester reads their own,
+    /// managers of the ward decide.
+    Request,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +108,7 @@ pub fn scope_for(caller: &Caller, family: Family, action: Action) -> ListScope {
     match caller {
         Caller::Admin => ListScope::All,
         Caller::Integration => match (family, action) {
-            (F::Roster, _) => ListScope::Nothing,
+            (F::Roster | F::Request, _) => ListScope::Nothing,
             (_, Read) | (F::Staff | F::StaffRecord | F::Census, Write) => ListScope::All,
             _ => ListScope::Nothing,
         },
@@ -119,7 +122,7 @@ pub fn scope_for(caller: &Caller, family: Family, action: Action) -> ListScope {
             match (family, action) {
                 (F::Catalogue, Read) => ListScope::All,
                 (F::Site | F::Ward | F::Ratio | F::Staff | F::StaffRecord, Read) => site,
-                (F::ShiftTemplate | F::Requirement | F::Census | F::Roster, _) => own,
+                (F::ShiftTemplate | F::Requirement | F::Census | F::Roster | F::Request, _) => own,
                 (F::Ward | F::Ratio | F::Staff, Write) => site_manager_only,
                 (F::StaffRecord, Write) => site,
                 (F::Catalogue | F::Site, Write) => ListScope::Nothing,
@@ -128,7 +131,7 @@ pub fn scope_for(caller: &Caller, family: Family, action: Action) -> ListScope {
         Caller::Staff { staff_id, site_id } => match (family, action) {
             (F::Catalogue, Read) => ListScope::All,
             (F::Site | F::Ward | F::ShiftTemplate, Read) => ListScope::Site(site_id.clone()),
-            (F::Staff | F::StaffRecord, Read) => ListScope::Staff { staff_id: staff_id.clone() },
+            (F::Staff | F::StaffRecord, Read) | (F::Request, _) => ListScope::Staff { staff_id: staff_id.clone() },
             _ => ListScope::Nothing,
         },
     }

@@ -420,7 +420,7 @@ async fn manual_edits_are_checked_against_every_rule_and_only_contract_limits_ca
     assert_eq!(items[3]["override_reason"], "agreed overtime to cover sickness");
 
     // Removing it again.
-    let assignment = outcome["assignment_id"].as_str().unwrap();
+    let assignment = outcome["assignment_ids"][0].as_str().unwrap();
     let res = app
         .call(Method::DELETE, Some(&app.admin), &format!("{path}/{assignment}"), None, Some(&format!("\"{version}\"")))
         .await;

@@ -2,7 +2,11 @@
 //! assignments (local and UTC times) and coverage against demand.
 
 pub mod edit;
+pub mod history;
 pub mod problem;
+pub mod publishing;
+
+pub use publishing::publish;
 pub mod repair;
 pub mod solve;
 
@@ -25,6 +29,8 @@ use crate::domain::FieldErrors;
 
 pub const DRAFT: &str = "draft";
 pub const PUBLISHED: &str = "published";
+/// A published roster that a newer published version of it replaced.
+pub const SUPERSEDED: &str = "superseded";
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +54,7 @@ pub struct Roster {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub ward_ids: Vec<String>,
-    /// `draft` until published.
+    /// `draft` until published; `superseded` once a newer version of it is published.
     pub status: String,
     /// Objective of the last solve (the validator's value).
     pub objective: Option<f64>,
@@ -57,6 +63,8 @@ pub struct Roster {
     pub published_at: Option<DateTime<Utc>>,
     /// The published roster this draft was started from.
     pub based_on: Option<String>,
+    /// The published roster that replaced this one.
+    pub superseded_by: Option<String>,
 }
 
 fn roster_of(row: RosterRow, ward_ids: Vec<String>) -> Roster {
@@ -72,6 +80,7 @@ fn roster_of(row: RosterRow, ward_ids: Vec<String>) -> Roster {
         solved_at: row.solved_at.map(|t| t.and_utc()),
         published_at: row.published_at.map(|t| t.and_utc()),
         based_on: row.based_on,
+        superseded_by: row.superseded_by,
     }
 }
 
@@ -103,7 +112,12 @@ pub fn load(conn: &mut DbConnection, caller: &Caller, id: &str, action: Action) 
     Ok(roster_of(row, ward_ids))
 }
 
-pub fn create(conn: &mut DbConnection, caller: &Caller, input: RosterInput) -> Result<Roster, ServiceError> {
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    actor: &str,
+    input: RosterInput,
+) -> Result<Roster, ServiceError> {
     policy::require(caller, Family::Roster, Action::Write)?;
     let mut e = FieldErrors::new();
     site_exists(conn, &mut e, "site_id", &input.site_id)?;
@@ -150,6 +164,7 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, input: RosterInput) -> R
         archived_at: None,
         published_at: None,
         based_on: None,
+        superseded_by: None,
     };
     diesel::insert_into(rosters::table).values(&row).execute(conn)?;
     for w in &ward_ids {
@@ -157,6 +172,8 @@ pub fn create(conn: &mut DbConnection, caller: &Caller, input: RosterInput) -> R
             .values((roster_wards::roster_id.eq(&row.id), roster_wards::ward_id.eq(w)))
             .execute(conn)?;
     }
+    let detail = serde_json::json!({ "name": row.name, "start_date": row.start_date, "end_date": row.end_date, "ward_ids": ward_ids });
+    history::record(conn, &row.id, row.version, actor, "created", &detail)?;
     Ok(roster_of(row, ward_ids))
 }
 
@@ -213,7 +230,7 @@ pub struct AssignmentFilter {
     pub to: Option<NaiveDate>,
 }
 
-fn site_zone(conn: &mut DbConnection, site_id: &str) -> Result<Tz, ServiceError> {
+pub(crate) fn site_zone(conn: &mut DbConnection, site_id: &str) -> Result<Tz, ServiceError> {
     let zone: String = sites::table.find(site_id).select(sites::time_zone).first(conn)?;
     zone.parse().map_err(|_| ServiceError::Internal(format!("stored zone {zone} is invalid")))
 }
@@ -338,32 +355,8 @@ pub fn coverage(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
     Ok(out)
 }
 
-/// Publish a draft: from now on it never changes. `expected` is the version the manager saw.
-pub fn publish(conn: &mut DbConnection, caller: &Caller, id: &str, expected: i64) -> Result<Roster, ServiceError> {
-    let roster = load(conn, caller, id, Action::Write)?;
-    if roster.status == PUBLISHED {
-        return Err(ServiceError::Conflict("the roster is already published; start a new draft from it".into()));
-    }
-    if roster.solved_at.is_none() {
-        return Err(ServiceError::field("roster", "solve the roster before publishing it"));
-    }
-    let now = super::now();
-    let changed = diesel::update(rosters::table.filter(rosters::id.eq(id)).filter(rosters::version.eq(expected)))
-        .set((
-            rosters::status.eq(PUBLISHED),
-            rosters::published_at.eq(Some(now)),
-            rosters::version.eq(expected + 1),
-            rosters::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    if changed == 0 {
-        return Err(ServiceError::PreconditionFailed { kind: "roster", id: id.to_owned(), expected });
-    }
-    load(conn, caller, id, Action::Read)
-}
-
 /// Start a new draft from a published roster: same wards, dates and assignments.
-pub fn new_draft(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Roster, ServiceError> {
+pub fn new_draft(conn: &mut DbConnection, caller: &Caller, actor: &str, id: &str) -> Result<Roster, ServiceError> {
     let published = load(conn, caller, id, Action::Write)?;
     if published.status != PUBLISHED {
         return Err(ServiceError::Conflict("only a published roster can be the base of a new draft".into()));
@@ -371,6 +364,7 @@ pub fn new_draft(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<R
     let draft = create(
         conn,
         caller,
+        actor,
         RosterInput {
             site_id: published.site_id.clone(),
             name: format!("{} (changes)", published.name),
@@ -395,5 +389,7 @@ pub fn new_draft(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<R
         let copy = RosterAssignmentRow { id: super::new_id(), roster_id: draft.record.id.clone(), ..row };
         diesel::insert_into(roster_assignments::table).values(&copy).execute(conn)?;
     }
+    let detail = serde_json::json!({ "based_on": id, "based_on_version": published.record.version });
+    history::record(conn, &draft.record.id, draft.record.version, actor, "draft_started", &detail)?;
     load(conn, caller, &draft.record.id, Action::Read)
 }

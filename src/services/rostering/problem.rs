@@ -249,5 +249,59 @@ pub fn build(
             hourly_cost: p.hourly_cost_cents as f64 / 100.0,
         });
     }
+    history_from_published(conn, site_id, &mut built)?;
     Ok(built)
+}
+
+/// How far back the published roster before the horizon is read.
+const HISTORY_DAYS: i64 = 14;
+
+/// Rest, consecutive-day and succession rules hold across the horizon start: what each person
+/// worked in the last days before it, from the site's published rosters. When no published
+/// roster covers the day before the horizon, the past stays unknown (treated as off).
+fn history_from_published(
+    conn: &mut DbConnection,
+    site_id: &str,
+    built: &mut BuiltProblem,
+) -> Result<(), ServiceError> {
+    use crate::db::schema::{roster_assignments, rosters};
+    let eve = built.start - chrono::Duration::days(1);
+    let covered: i64 = rosters::table
+        .filter(rosters::site_id.eq(site_id))
+        .filter(rosters::status.eq(super::PUBLISHED))
+        .filter(rosters::start_date.le(eve))
+        .filter(rosters::end_date.ge(eve))
+        .count()
+        .get_result(conn)?;
+    if covered == 0 {
+        return Ok(());
+    }
+    let worked: Vec<(String, NaiveDate, String)> = roster_assignments::table
+        .inner_join(rosters::table)
+        .filter(rosters::site_id.eq(site_id))
+        .filter(rosters::status.eq(super::PUBLISHED))
+        .filter(roster_assignments::date.ge(built.start - chrono::Duration::days(HISTORY_DAYS)))
+        .filter(roster_assignments::date.le(eve))
+        .select((roster_assignments::staff_id, roster_assignments::date, roster_assignments::shift_template_id))
+        .load(conn)?;
+    let mut by_staff: HashMap<&str, BTreeMap<NaiveDate, &str>> = HashMap::new();
+    for (staff_id, date, shift) in &worked {
+        by_staff.entry(staff_id.as_str()).or_default().insert(*date, shift.as_str());
+    }
+    let known: std::collections::HashSet<String> = built.problem.shift_types.iter().map(|t| t.id.clone()).collect();
+    let span = u32::try_from(HISTORY_DAYS).unwrap_or(14);
+    for person in &mut built.problem.staff {
+        let days = by_staff.get(person.id.as_str());
+        let on = |back: u32| days.and_then(|d| d.get(&(eve - chrono::Duration::days(i64::from(back))))).copied();
+        let run = |working: bool| (0..span).take_while(|b| on(*b).is_some() == working).count();
+        let history = &mut person.history;
+        match on(0) {
+            Some(shift) => {
+                history.consecutive_days_worked = u32::try_from(run(true)).unwrap_or(span);
+                history.last_shift = Some(shift.to_owned()).filter(|s| known.contains(s));
+            }
+            None => history.consecutive_days_off = u32::try_from(run(false)).unwrap_or(span),
+        }
+    }
+    Ok(())
 }

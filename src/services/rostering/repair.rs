@@ -36,6 +36,9 @@ pub struct CallOutInput {
     /// End of the absence (UTC).
     pub to: DateTime<Utc>,
     pub note: Option<String>,
+    /// The absence is already on record (approved leave): do not record it again.
+    #[serde(skip)]
+    pub already_recorded: bool,
 }
 
 /// One shift that the repair removes or adds.
@@ -105,7 +108,13 @@ fn pooled(pool: &DbPool) -> Result<crate::db::PooledConn, ServiceError> {
 }
 
 /// Record the absence, open a repair draft and re-solve the window around it.
-pub fn call_out(pool: &DbPool, caller: &Caller, roster_id: &str, input: &CallOutInput) -> Result<Repair, ServiceError> {
+pub fn call_out(
+    pool: &DbPool,
+    caller: &Caller,
+    actor: &str,
+    roster_id: &str,
+    input: &CallOutInput,
+) -> Result<Repair, ServiceError> {
     if input.to <= input.from {
         return Err(ServiceError::field("to", "must be after from"));
     }
@@ -122,21 +131,23 @@ pub fn call_out(pool: &DbPool, caller: &Caller, roster_id: &str, input: &CallOut
         if !published.iter().any(|r| r.staff_id == input.staff_id) {
             return Err(ServiceError::field("staff_id", "has no shift on this roster"));
         }
-        crud::create::<Unavailabilities>(
-            c,
-            &Caller::Admin,
-            UnavailabilityInput {
-                staff_id: input.staff_id.clone(),
-                kind: UnavailabilityKind::Sick,
-                status: UnavailabilityStatus::Approved,
-                start_date: None,
-                end_date: None,
-                starts_at: Some(input.from),
-                ends_at: Some(input.to),
-                note: input.note.clone().or_else(|| Some("call-out".to_owned())),
-            },
-        )?;
-        let draft = new_draft(c, caller, roster_id)?;
+        if !input.already_recorded {
+            crud::create::<Unavailabilities>(
+                c,
+                &Caller::Admin,
+                UnavailabilityInput {
+                    staff_id: input.staff_id.clone(),
+                    kind: UnavailabilityKind::Sick,
+                    status: UnavailabilityStatus::Approved,
+                    start_date: None,
+                    end_date: None,
+                    starts_at: Some(input.from),
+                    ends_at: Some(input.to),
+                    note: input.note.clone().or_else(|| Some("call-out".to_owned())),
+                },
+            )?;
+        }
+        let draft = new_draft(c, caller, actor, roster_id)?;
         let built = build(c, &draft.site_id, &draft.ward_ids, draft.start_date, draft.end_date)?;
         Ok((draft, published, built))
     })?;
@@ -181,6 +192,15 @@ pub fn call_out(pool: &DbPool, caller: &Caller, roster_id: &str, input: &CallOut
         let removed = changes(c, &removed_keys, &published)?;
         let added = changes(c, &added_keys, &now_rows)?;
         let changes_beyond_gap = removed.len() + added.len() - gap - added.len().min(gap);
+        let version: i64 = crate::db::schema::rosters::table
+            .find(&draft.record.id)
+            .select(crate::db::schema::rosters::version)
+            .first(c)?;
+        let detail = serde_json::json!({
+            "staff_id": input.staff_id, "from": input.from, "to": input.to,
+            "removed": removed.len(), "added": added.len(), "changes_beyond_gap": changes_beyond_gap,
+        });
+        super::history::record(c, &draft.record.id, version, actor, "call_out_repaired", &detail)?;
         Ok(Repair {
             draft: load(c, caller, &draft.record.id, Action::Read)?,
             removed,

@@ -99,7 +99,19 @@ pub fn solve_roster(
                 .filter(roster_wards::roster_id.eq(roster_id))
                 .select(roster_wards::ward_id)
                 .load(c)?;
-            build(c, &site_id, &ward_ids, start, end)
+            let mut built = build(c, &site_id, &ward_ids, start, end)?;
+            // Pinned assignments stay as they are.
+            let pinned: Vec<(chrono::NaiveDate, String, String)> = roster_assignments::table
+                .filter(roster_assignments::roster_id.eq(roster_id))
+                .filter(roster_assignments::pinned.eq(true))
+                .select((roster_assignments::date, roster_assignments::staff_id, roster_assignments::shift_template_id))
+                .load(c)?;
+            for (date, staff, shift) in pinned {
+                if let Ok(day) = u32::try_from((date - start).num_days()) {
+                    built.problem.pins.push(rota_solver::Pin { staff, day, shift: Some(shift) });
+                }
+            }
+            Ok(built)
         })?
     };
     if built.problem.slots.is_empty() {
@@ -150,15 +162,21 @@ pub fn solve_roster(
         }
         write_assignments(c, roster_id, &built, &solution.assignments)?;
         let now = crate::services::now();
+        let version: i64 = rosters::table.find(roster_id).select(rosters::version).first(c)?;
         diesel::update(rosters::table.find(roster_id))
             .set((
                 rosters::objective.eq(Some(report.objective)),
                 rosters::solved_at.eq(Some(now)),
                 rosters::status.eq(DRAFT),
-                rosters::version.eq(rosters::version + 1),
+                rosters::version.eq(version + 1),
                 rosters::updated_at.eq(now),
             ))
             .execute(c)?;
+        let detail = json!({
+            "objective": report.objective, "status": solution.status, "assignments": solution.assignments.len(),
+            "uncovered": solution.uncovered.len(), "time_limit_seconds": params.time_limit_seconds,
+        });
+        super::history::record(c, roster_id, version + 1, "solver", "solved", &detail)?;
         Ok(())
     })?;
     Ok(result)
@@ -171,6 +189,17 @@ pub(crate) fn write_assignments(
     built: &BuiltProblem,
     assignments: &[rota_solver::Assignment],
 ) -> Result<(), ServiceError> {
+    // Pinned assignments (the solver kept them) keep their pin and reason.
+    let kept: Vec<(chrono::NaiveDate, String, String, Option<String>)> = roster_assignments::table
+        .filter(roster_assignments::roster_id.eq(roster_id))
+        .filter(roster_assignments::pinned.eq(true))
+        .select((
+            roster_assignments::date,
+            roster_assignments::staff_id,
+            roster_assignments::shift_template_id,
+            roster_assignments::override_reason,
+        ))
+        .load(c)?;
     diesel::delete(roster_assignments::table.filter(roster_assignments::roster_id.eq(roster_id))).execute(c)?;
     let mut rows = Vec::with_capacity(assignments.len());
     for a in assignments {
@@ -199,6 +228,14 @@ pub(crate) fn write_assignments(
             pinned: false,
             override_reason: None,
         });
+        if let Some(row) = rows.last_mut() {
+            if let Some(pin) =
+                kept.iter().find(|k| k.0 == row.date && k.1 == row.staff_id && k.2 == row.shift_template_id)
+            {
+                row.pinned = true;
+                row.override_reason.clone_from(&pin.3);
+            }
+        }
     }
     // One statement per row: batch inserts are not portable across the two backends.
     for row in &rows {

@@ -1,0 +1,12 @@
+DROP TABLE outbox_emails;
+DROP TABLE notifications;
+ALTER TABLE staff DROP COLUMN email_opt_out;
+ALTER TABLE wards DROP COLUMN open_shifts_auto_approve;
+DROP TABLE shift_trades;
+DROP TABLE open_shift_claims;
+DROP TABLE open_shifts;
+DROP TABLE time_off_requests;
+DROP TABLE calendar_feeds;
+DROP TABLE cancelled_shifts;
+ALTER TABLE rosters DROP COLUMN superseded_by;
+DROP TABLE roster_changes;
