@@ -4,6 +4,7 @@
 
 mod access;
 mod demo;
+mod firstline;
 mod helpers;
 mod hospital;
 mod input;
