@@ -155,7 +155,7 @@ fn events_rust(ics: &str) -> Vec<(String, String, String, String)> {
     calendar
         .components
         .iter()
-        .filter(|c| c.name.to_string() == "VEVENT")
+        .filter(|c| c.name == "VEVENT")
         .map(|c| {
             let prop = |name: &str| c.find_prop(name).map(|p| p.val.to_string()).unwrap_or_default();
             (prop("UID"), prop("STATUS"), prop("DTSTART"), prop("DTEND"))
