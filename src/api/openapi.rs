@@ -15,12 +15,20 @@ use crate::error::Problem;
 use crate::jobs::{Job, SolveParams};
 use crate::services::catalogue::{CatalogueEntry, CatalogueInput};
 use crate::services::crud::Record;
+use crate::services::firstline::calendar::CalendarFeed;
+use crate::services::firstline::inbox::InboxItem;
+use crate::services::firstline::open_shifts::{OpenShift, OpenShiftClaim, OpenShiftInput};
+use crate::services::firstline::shifts::{Colleague, MyShift, Period, Summary};
+use crate::services::firstline::time_off::{Collision, DecisionInput, TimeOffInput, TimeOffRequest};
+use crate::services::firstline::trades::{OfferRequestInput, ShiftTrade, SwapRequestInput};
 use crate::services::hospital::{NurseRatio, NurseRatioInput, Site, SiteInput, Ward, WardInput};
+use crate::services::notify::{Notification, Preferences};
 use crate::services::planning::{
     CensusEntry, CensusInput, DemandLine, ShiftOccurrence, ShiftTemplate, ShiftTemplateInput, StaffingRequirement,
     StaffingRequirementInput,
 };
-use crate::services::rostering::edit::{AssignmentInput, EditOutcome, RuleBreak};
+use crate::services::rostering::edit::{AssignmentInput, EditOutcome, MoveInput, RuleBreak, SwapInput};
+use crate::services::rostering::history::Change;
 use crate::services::rostering::repair::{CallOutInput, Repair, ShiftChange};
 use crate::services::rostering::{AssignmentView, CoverageLine, Roster, RosterInput};
 use crate::services::staffing::{
@@ -73,7 +81,28 @@ use crate::services::staffing::{
         RuleBreak,
         CallOutInput,
         Repair,
-        ShiftChange
+        ShiftChange,
+        MoveInput,
+        SwapInput,
+        Change,
+        MyShift,
+        Colleague,
+        Summary,
+        Period,
+        Notification,
+        Preferences,
+        CalendarFeed,
+        TimeOffInput,
+        TimeOffRequest,
+        Collision,
+        DecisionInput,
+        OpenShiftInput,
+        OpenShift,
+        OpenShiftClaim,
+        SwapRequestInput,
+        OfferRequestInput,
+        ShiftTrade,
+        InboxItem
     ))
 )]
 struct Base;
@@ -255,7 +284,22 @@ fn roster_op(
     ok_status: &str,
     ok_schema: Option<&str>,
 ) -> PathItem {
-    let mut op = OperationBuilder::new().tag("rosters").summary(Some(summary)).description(Some(ROSTER_ACCESS));
+    operation("rosters", ROSTER_ACCESS, method, summary, params, body, ok_status, ok_schema)
+}
+
+/// One operation; `ok_schema` is a schema name, `[Name]` for `{"items": [Name]}`, or none.
+#[allow(clippy::too_many_arguments)]
+fn operation(
+    tag: &str,
+    access: &str,
+    method: HttpMethod,
+    summary: &str,
+    params: &[(&str, ParameterIn, bool, &str)],
+    body: Option<&str>,
+    ok_status: &str,
+    ok_schema: Option<&str>,
+) -> PathItem {
+    let mut op = OperationBuilder::new().tag(tag).summary(Some(summary)).description(Some(access));
     for (name, place, required, description) in params {
         op = op.parameter(string_param(name, place.clone(), *required, description));
     }
@@ -281,14 +325,499 @@ fn roster_op(
     op = op
         .response(ok_status, ok_response)
         .response("400", problem("Unreadable body or query"))
-        .response("404", problem("No such roster or job"))
-        .response("422", problem("Invalid fields"));
-    PathItem::new(method, secured(op, ROSTER_ACCESS))
+        .response("403", problem("The caller's role or scope does not allow this"))
+        .response("404", problem("No such record"))
+        .response("409", problem("Not allowed in the record's current state"))
+        .response("422", problem("Invalid fields, or a rule the change would break"));
+    PathItem::new(method, secured(op, access))
+}
+
+const STAFF_ONLY: &str = "A staff member's own token; other roles get 403.";
+const REQUESTS: &str = "Staff: their own requests (and those addressed to them). Managers: requests on their wards \
+    (decisions need a manager of the ward; staff never approve). Integrations: 403.";
+const MANAGERS: &str = "Admin, or a manager of the ward; staff and integrations get 403.";
+
+/// The firstline routes: (path, method, tag, access, summary, path params, body, status, schema).
+type Route = (
+    &'static str,
+    HttpMethod,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+);
+
+const FIRSTLINE: &[Route] = &[
+    (
+        "/api/v1/me/shifts",
+        HttpMethod::Get,
+        "me",
+        STAFF_ONLY,
+        "My published shifts (query from, to), local and UTC, with colleagues",
+        &[],
+        None,
+        "200",
+        Some("[MyShift]"),
+    ),
+    (
+        "/api/v1/me/summary",
+        HttpMethod::Get,
+        "me",
+        STAFF_ONLY,
+        "My hours this week and over four weeks against the contract (query date)",
+        &[],
+        None,
+        "200",
+        Some("Summary"),
+    ),
+    (
+        "/api/v1/me/notifications",
+        HttpMethod::Get,
+        "me",
+        STAFF_ONLY,
+        "My notifications, newest first (query unread=true)",
+        &[],
+        None,
+        "200",
+        Some("[Notification]"),
+    ),
+    (
+        "/api/v1/me/notifications/{id}/read",
+        HttpMethod::Post,
+        "me",
+        STAFF_ONLY,
+        "Mark a notification read",
+        &["id"],
+        None,
+        "204",
+        None,
+    ),
+    (
+        "/api/v1/me/preferences",
+        HttpMethod::Get,
+        "me",
+        STAFF_ONLY,
+        "My notification preferences",
+        &[],
+        None,
+        "200",
+        Some("Preferences"),
+    ),
+    (
+        "/api/v1/me/preferences",
+        HttpMethod::Put,
+        "me",
+        STAFF_ONLY,
+        "Change my notification preferences (e-mail on or off)",
+        &[],
+        Some("Preferences"),
+        "200",
+        Some("Preferences"),
+    ),
+    (
+        "/api/v1/me/calendar-token",
+        HttpMethod::Post,
+        "me",
+        STAFF_ONLY,
+        "A new personal calendar URL (the previous one stops working)",
+        &[],
+        None,
+        "201",
+        Some("CalendarFeed"),
+    ),
+    (
+        "/api/v1/me/calendar-token",
+        HttpMethod::Delete,
+        "me",
+        STAFF_ONLY,
+        "Revoke my calendar URL",
+        &[],
+        None,
+        "204",
+        None,
+    ),
+    (
+        "/api/v1/time-off-requests",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "Time-off requests (query status, staff_id)",
+        &[],
+        None,
+        "200",
+        Some("[TimeOffRequest]"),
+    ),
+    (
+        "/api/v1/time-off-requests",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Ask for time off",
+        &[],
+        Some("TimeOffInput"),
+        "201",
+        Some("TimeOffRequest"),
+    ),
+    (
+        "/api/v1/time-off-requests/{id}",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "A time-off request, with the published shifts it collides with",
+        &["id"],
+        None,
+        "200",
+        Some("TimeOffRequest"),
+    ),
+    (
+        "/api/v1/time-off-requests/{id}/approve",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Approve: the leave becomes hard unavailability",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("TimeOffRequest"),
+    ),
+    (
+        "/api/v1/time-off-requests/{id}/decline",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Decline, with a note",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("TimeOffRequest"),
+    ),
+    (
+        "/api/v1/time-off-requests/{id}/cancel",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Withdraw my pending request",
+        &["id"],
+        None,
+        "200",
+        Some("TimeOffRequest"),
+    ),
+    (
+        "/api/v1/time-off-requests/{id}/replan",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Re-plan the published shifts approved leave collides with (one repair draft per roster)",
+        &["id"],
+        None,
+        "201",
+        Some("[Repair]"),
+    ),
+    (
+        "/api/v1/open-shifts",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "Open shifts (query ward_id, from, to, status)",
+        &[],
+        None,
+        "200",
+        Some("[OpenShift]"),
+    ),
+    (
+        "/api/v1/open-shifts",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Post an open shift on a published roster",
+        &[],
+        Some("OpenShiftInput"),
+        "201",
+        Some("OpenShift"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "An open shift",
+        &["id"],
+        None,
+        "200",
+        Some("OpenShift"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}/requests",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "Requests for an open shift",
+        &["id"],
+        None,
+        "200",
+        Some("[OpenShiftClaim]"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}/requests",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Ask for a place (rules checked; auto-approved where the ward says so; 409 when no place is left)",
+        &["id"],
+        None,
+        "201",
+        Some("OpenShiftClaim"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}/requests/{request_id}/approve",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Approve: takes one place atomically and adds the shift to the roster",
+        &["id", "request_id"],
+        Some("DecisionInput"),
+        "200",
+        Some("OpenShiftClaim"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}/requests/{request_id}/decline",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Decline",
+        &["id", "request_id"],
+        Some("DecisionInput"),
+        "200",
+        Some("OpenShiftClaim"),
+    ),
+    (
+        "/api/v1/open-shifts/{id}/requests/{request_id}/withdraw",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Withdraw my pending request",
+        &["id", "request_id"],
+        None,
+        "200",
+        Some("OpenShiftClaim"),
+    ),
+    (
+        "/api/v1/rosters/{id}/open-shifts",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Post a published roster's shortfalls as open shifts",
+        &["id"],
+        None,
+        "201",
+        Some("[OpenShift]"),
+    ),
+    (
+        "/api/v1/swap-requests",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "Swap requests (query status)",
+        &[],
+        None,
+        "200",
+        Some("[ShiftTrade]"),
+    ),
+    (
+        "/api/v1/swap-requests",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Ask a colleague to swap shifts",
+        &[],
+        Some("SwapRequestInput"),
+        "201",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/swap-requests/{id}",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "A swap request",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/swap-requests/{id}/accept",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "The recipient accepts (rules checked again)",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/swap-requests/{id}/decline",
+        HttpMethod::Post,
+        "requests",
+        REQUESTS,
+        "The recipient (while pending) or a manager declines",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/swap-requests/{id}/cancel",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "The requester withdraws",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/swap-requests/{id}/approve",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Approve an accepted swap: the published roster changes",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "Offers (query status)",
+        &[],
+        None,
+        "200",
+        Some("[ShiftTrade]"),
+    ),
+    (
+        "/api/v1/offer-requests",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "Offer one of my shifts to a colleague",
+        &[],
+        Some("OfferRequestInput"),
+        "201",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests/{id}",
+        HttpMethod::Get,
+        "requests",
+        REQUESTS,
+        "An offer",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests/{id}/accept",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "The recipient accepts (rules checked again)",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests/{id}/decline",
+        HttpMethod::Post,
+        "requests",
+        REQUESTS,
+        "The recipient (while pending) or a manager declines",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests/{id}/cancel",
+        HttpMethod::Post,
+        "requests",
+        STAFF_ONLY,
+        "The requester withdraws",
+        &["id"],
+        None,
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/offer-requests/{id}/approve",
+        HttpMethod::Post,
+        "requests",
+        MANAGERS,
+        "Approve an accepted offer: the published roster changes",
+        &["id"],
+        Some("DecisionInput"),
+        "200",
+        Some("ShiftTrade"),
+    ),
+    (
+        "/api/v1/manager/inbox",
+        HttpMethod::Get,
+        "requests",
+        "Admin and managers (their wards' requests); staff and integrations get 403.",
+        "Requests waiting for a manager, oldest first (query kind, ward_id)",
+        &[],
+        None,
+        "200",
+        Some("[InboxItem]"),
+    ),
+];
+
+fn firstline_paths(mut paths: PathsBuilder) -> PathsBuilder {
+    let mut items: std::collections::BTreeMap<&str, PathItem> = std::collections::BTreeMap::new();
+    for (path, method, tag, access, summary, params, body, status, schema) in FIRSTLINE {
+        let params: Vec<(&str, ParameterIn, bool, &str)> =
+            params.iter().map(|p| (*p, ParameterIn::Path, true, "Identifier")).collect();
+        let item = operation(tag, access, method.clone(), summary, &params, *body, status, *schema);
+        match items.get_mut(path) {
+            Some(existing) => existing.merge_operations(item),
+            None => {
+                items.insert(path, item);
+            }
+        }
+    }
+    for (path, item) in items {
+        paths = paths.path(path, item);
+    }
+    let feed = OperationBuilder::new()
+        .tag("me")
+        .summary(Some("A personal iCalendar feed (the secret in the URL is the credential; no bearer token)"))
+        .parameter(string_param("token", ParameterIn::Path, true, "The feed secret from POST /me/calendar-token"))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("RFC 5545 calendar: published shifts, cancelled ones as STATUS:CANCELLED")
+                .content("text/calendar", ContentBuilder::new().build())
+                .build(),
+        )
+        .response("404", problem("Unknown or revoked feed"));
+    paths.path("/api/v1/calendar/{token}.ics", PathItem::new(HttpMethod::Get, feed))
 }
 
 fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
     let id = || ("id", ParameterIn::Path, true, "The roster's id");
     let job = || ("id", ParameterIn::Path, true, "The job's id");
+    let assignment = || ("assignment_id", ParameterIn::Path, true, "The assignment's id");
+    let if_match = || ("If-Match", ParameterIn::Header, true, "The roster's ETag");
     let filters = [
         ("ward_id", ParameterIn::Query, false, "Only this ward"),
         ("staff_id", ParameterIn::Query, false, "Only this person"),
@@ -397,6 +926,51 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             ),
         )
         .path(
+            "/api/v1/rosters/{id}/assignments/{assignment_id}/move",
+            roster_op(
+                HttpMethod::Post,
+                "Move an assignment to another person, day or shift (If-Match); 422 lists each rule it breaks",
+                &[id(), assignment(), if_match()],
+                Some("MoveInput"),
+                "200",
+                Some("EditOutcome"),
+            ),
+        )
+        .path("/api/v1/rosters/{id}/assignments/{assignment_id}/pin", {
+            let mut pin = roster_op(
+                HttpMethod::Put,
+                "Pin an assignment: re-solving keeps it (If-Match)",
+                &[id(), assignment(), if_match()],
+                None,
+                "200",
+                Some("EditOutcome"),
+            );
+            pin.merge_operations(roster_op(
+                HttpMethod::Delete,
+                "Unpin an assignment (If-Match)",
+                &[id(), assignment(), if_match()],
+                None,
+                "200",
+                Some("EditOutcome"),
+            ));
+            pin
+        })
+        .path(
+            "/api/v1/rosters/{id}/swaps",
+            roster_op(
+                HttpMethod::Post,
+                "Exchange the people of two assignments of a draft (If-Match)",
+                &[id(), if_match()],
+                Some("SwapInput"),
+                "200",
+                Some("EditOutcome"),
+            ),
+        )
+        .path(
+            "/api/v1/rosters/{id}/changes",
+            roster_op(HttpMethod::Get, "Who changed what, oldest first", &[id()], None, "200", Some("[Change]")),
+        )
+        .path(
             "/api/v1/jobs/{id}",
             roster_op(HttpMethod::Get, "A job: status, progress, result", &[job()], None, "200", Some("Job")),
         )
@@ -440,7 +1014,7 @@ pub fn build() -> Document {
                 "Read: admin, integration, managers of the ward.",
             ),
         );
-    paths = roster_paths(crud_paths(paths));
+    paths = firstline_paths(roster_paths(crud_paths(paths)));
     doc.paths = paths.build();
     if let Some(components) = doc.components.as_mut() {
         components.add_security_scheme(

@@ -501,3 +501,98 @@ async fn a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() {
     let row = rota::jobs::find(&mut conn, &job.id).unwrap();
     assert_eq!(row.status, "running");
 }
+
+#[tokio::test]
+async fn two_managers_on_one_draft_the_stale_write_gets_412_pins_survive_re_solving_and_history_says_who() {
+    let app = spawn_app().await;
+    let (_, roster) = icu_week(&app, 14).await;
+    assert_eq!(solve_and_wait(&app, &roster, 10).await["status"], "succeeded");
+    let item = format!("/api/v1/rosters/{roster}");
+    let ward_manager = app.token(TokenRole::Manager, Some("LON"), Some("ICU"), None);
+    let site_manager = app.token(TokenRole::Manager, Some("LON"), None, None);
+    let seen = etag_of(&app, &ward_manager, &item).await;
+    assert_eq!(seen, etag_of(&app, &site_manager, &item).await, "both managers saw the same version");
+    let before = assignments_of(&app, &item).await;
+    // The ward manager removes a shift …
+    let first = before[0]["id"].as_str().unwrap().to_owned();
+    let res =
+        app.call(Method::DELETE, Some(&ward_manager), &format!("{item}/assignments/{first}"), None, Some(&seen)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // … the site manager, still holding the old version, is told so and changes nothing.
+    let second = before[1]["id"].as_str().unwrap();
+    let stale =
+        app.call(Method::DELETE, Some(&site_manager), &format!("{item}/assignments/{second}"), None, Some(&seen)).await;
+    problem(stale, StatusCode::PRECONDITION_FAILED).await;
+    let stale_pin = app
+        .call(Method::PUT, Some(&site_manager), &format!("{item}/assignments/{second}/pin"), None, Some(&seen))
+        .await;
+    problem(stale_pin, StatusCode::PRECONDITION_FAILED).await;
+    let after = assignments_of(&app, &item).await;
+    assert_eq!(after.len(), before.len() - 1);
+    assert!(after.iter().any(|a| a["id"] == second));
+
+    // Pin one assignment; re-solving keeps it where it is.
+    let fresh = etag_of(&app, &site_manager, &item).await;
+    let pinned = after[0].clone();
+    let res = app
+        .call(
+            Method::PUT,
+            Some(&site_manager),
+            &format!("{item}/assignments/{}/pin", pinned["id"].as_str().unwrap()),
+            None,
+            Some(&fresh),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(solve_and_wait(&app, &roster, 10).await["status"], "succeeded");
+    let resolved = assignments_of(&app, &item).await;
+    let kept = resolved
+        .iter()
+        .find(|a| a["staff_id"] == pinned["staff_id"] && a["date"] == pinned["date"])
+        .expect("the pinned assignment survives re-solving");
+    assert_eq!(kept["shift_template_id"], pinned["shift_template_id"]);
+    assert_eq!(kept["pinned"], true);
+
+    // Swap two people's shifts on different days: kept, or refused with the rules it breaks.
+    let fresh = etag_of(&app, &site_manager, &item).await;
+    let (a, b) = (
+        &resolved[0],
+        resolved.iter().find(|x| x["staff_id"] != resolved[0]["staff_id"] && x["date"] != resolved[0]["date"]).unwrap(),
+    );
+    let body =
+        json!({ "first_assignment_id": a["id"], "second_assignment_id": b["id"], "override_reason": "ward request" });
+    let res = app.call(Method::POST, Some(&site_manager), &format!("{item}/swaps"), Some(&body), Some(&fresh)).await;
+    let swapped = res.status() == StatusCode::OK;
+    if !swapped {
+        let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(!p["errors"].as_array().unwrap().is_empty());
+    }
+    // The history names each change and who made it, in order.
+    let changes: Value = app.get(&app.admin, &format!("{item}/changes")).await.json().await.unwrap();
+    let changes = changes["items"].as_array().unwrap();
+    let actions: Vec<&str> = changes.iter().map(|c| c["action"].as_str().unwrap()).collect();
+    let mut expected = vec!["created", "solved", "assignment_removed", "pinned", "solved"];
+    if swapped {
+        expected.push("assignments_swapped");
+    }
+    assert_eq!(actions, expected);
+    assert_eq!(changes[1]["actor"], "solver");
+    assert!(changes[2]["actor"].as_str().unwrap().contains("(manager)"));
+    let versions: Vec<i64> = changes.iter().map(|c| c["version"].as_i64().unwrap()).collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    // Staff and integrations never see a draft's history.
+    problem(
+        app.get(&app.token(TokenRole::Integration, None, None, None), &format!("{item}/changes")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+async fn etag_of(app: &TestApp, token: &str, item: &str) -> String {
+    app.get(token, item).await.headers().get("etag").unwrap().to_str().unwrap().to_owned()
+}
+
+async fn assignments_of(app: &TestApp, item: &str) -> Vec<Value> {
+    let v: Value = app.get(&app.admin, &format!("{item}/assignments")).await.json().await.unwrap();
+    v["items"].as_array().unwrap().clone()
+}
