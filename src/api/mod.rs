@@ -151,6 +151,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/rosters/{id}/swaps", web::post().to(rosters::swap))
             .route("/rosters/{id}/changes", web::get().to(rosters::changes))
+            .route("/rosters/{id}/workload", web::get().to(rosters::workload))
             .route("/rosters/{id}/coverage", web::get().to(rosters::coverage))
             .route("/rosters/{id}/open-shifts", web::post().to(requests::open_shifts_from_roster))
             .route("/me/shifts", web::get().to(me::shifts))

@@ -30,6 +30,7 @@ use crate::services::planning::{
 use crate::services::rostering::edit::{AssignmentInput, EditOutcome, MoveInput, RuleBreak, SwapInput};
 use crate::services::rostering::history::Change;
 use crate::services::rostering::repair::{CallOutInput, Repair, ShiftChange};
+use crate::services::rostering::workload::{Fairness, PersonLoad, Spread, Workload};
 use crate::services::rostering::{AssignmentView, CoverageLine, Roster, RosterInput};
 use crate::services::staffing::{
     Contract, Credential, CredentialInput, StaffInput, StaffMember, Unavailability, UnavailabilityInput,
@@ -102,7 +103,11 @@ use crate::services::staffing::{
         SwapRequestInput,
         OfferRequestInput,
         ShiftTrade,
-        InboxItem
+        InboxItem,
+        Workload,
+        PersonLoad,
+        Fairness,
+        Spread
     ))
 )]
 struct Base;
@@ -964,6 +969,17 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
                 Some("SwapInput"),
                 "200",
                 Some("EditOutcome"),
+            ),
+        )
+        .path(
+            "/api/v1/rosters/{id}/workload",
+            roster_op(
+                HttpMethod::Get,
+                "Hours against contract, nights and weekends per person, and their spread (fairness)",
+                &[id()],
+                None,
+                "200",
+                Some("Workload"),
             ),
         )
         .path(

@@ -67,6 +67,8 @@ pub async fn solve(
                 "a published roster never changes: start a new draft from it (POST …/drafts) and solve that".into(),
             ));
         }
+        // Refuse at once what the job could only fail on.
+        solve::check_solvable(&edit::problem_of(conn, &roster)?)?;
         jobs::enqueue(conn, solve::KIND, Some(&id), &params)
     })
     .await?;
@@ -234,6 +236,16 @@ pub async fn unpin(
     version: IfMatch,
 ) -> Result<HttpResponse, AppError> {
     set_pin(who, state, path, version, false).await
+}
+
+/// Hours against contract, nights and weekends per person, and how evenly they are spread.
+pub async fn workload(
+    Authenticated(caller, _): Authenticated,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let w = run(&state, move |conn| rostering::workload::workload(conn, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(w))
 }
 
 /// Who changed what on the roster, oldest first.

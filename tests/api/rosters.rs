@@ -104,6 +104,15 @@ async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credential
     // At least the 28 required; extra people within max may be placed to give staff their
     // contracted minimum hours.
     assert!(items.len() >= 7 * 4, "{}", items.len());
+    // Workload: everyone on the ward, within their contract, with the spread.
+    let w: Value = app.get(&app.admin, &format!("/api/v1/rosters/{roster}/workload")).await.json().await.unwrap();
+    let people = w["people"].as_array().unwrap();
+    assert_eq!(people.len(), 15, "14 nurses and the seed's ICU nurse");
+    let shifts: u64 = people.iter().map(|p| p["shifts"].as_u64().unwrap()).sum();
+    assert_eq!(shifts as usize, items.len());
+    assert!(people.iter().all(|p| p["hours"].as_f64().unwrap() <= 48.0), "{w}");
+    assert_eq!(w["fairness"]["above_contract_maximum"], 0);
+    assert!(w["fairness"]["utilisation"]["max"].as_f64().unwrap() <= 1.0);
     // One shift a day per person, 11 h rest between shifts, ALS only for holders.
     let mut per_person: std::collections::BTreeMap<String, Vec<Span>> = Default::default();
     let als_holders: HashSet<&str> = ["R00", "R01", "R02", "R03", "R04", "R05"].into();
@@ -194,7 +203,7 @@ async fn rosters_are_for_their_managers_only() {
 }
 
 #[tokio::test]
-async fn a_roster_without_demand_fails_its_job_with_the_reason_and_keeps_nothing_half_written() {
+async fn solving_a_roster_without_demand_is_refused_with_the_reason_and_queues_nothing() {
     let app = spawn_app().await;
     let h = seed(&app).await;
     let roster = app
@@ -204,10 +213,9 @@ async fn a_roster_without_demand_fails_its_job_with_the_reason_and_keeps_nothing
         )
         .await;
     let res = app.post(&app.admin, &format!("/api/v1/rosters/{roster}/solve"), &json!({})).await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    let job = wait_for(&app, &app.admin, &location).await;
-    assert_eq!(job["status"], "failed");
-    assert!(job["error"].as_str().unwrap().contains("no staffing demand"), "{job}");
+    let p = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let messages = p["errors"].to_string();
+    assert!(messages.contains("no staffing demand") && messages.contains("nobody works"), "{p}");
     let assignments: Value =
         app.get(&app.admin, &format!("/api/v1/rosters/{roster}/assignments")).await.json().await.unwrap();
     assert!(assignments["items"].as_array().unwrap().is_empty());

@@ -9,6 +9,7 @@ pub mod publishing;
 pub use publishing::publish;
 pub mod repair;
 pub mod solve;
+pub mod workload;
 
 use std::collections::HashMap;
 
@@ -392,4 +393,25 @@ pub fn new_draft(conn: &mut DbConnection, caller: &Caller, actor: &str, id: &str
     let detail = serde_json::json!({ "based_on": id, "based_on_version": published.record.version });
     history::record(conn, &draft.record.id, draft.record.version, actor, "draft_started", &detail)?;
     load(conn, caller, &draft.record.id, Action::Read)
+}
+
+/// Everyone who may work on the roster's wards (home or float), and anyone assigned to it.
+pub(crate) fn roster_staff_ids(conn: &mut DbConnection, roster: &Roster) -> Result<Vec<String>, ServiceError> {
+    use crate::db::schema::{staff, staff_wards};
+    let mut ids: Vec<String> = staff_wards::table
+        .inner_join(staff::table)
+        .filter(staff_wards::ward_id.eq_any(&roster.ward_ids))
+        .filter(staff::active.eq(true))
+        .filter(staff::archived_at.is_null())
+        .select(staff_wards::staff_id)
+        .load(conn)?;
+    ids.extend(
+        roster_assignments::table
+            .filter(roster_assignments::roster_id.eq(&roster.record.id))
+            .select(roster_assignments::staff_id)
+            .load::<String>(conn)?,
+    );
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }

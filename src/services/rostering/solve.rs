@@ -114,15 +114,7 @@ pub fn solve_roster(
             Ok(built)
         })?
     };
-    if built.problem.slots.is_empty() {
-        return Err(ServiceError::field(
-            "roster",
-            "no staffing demand on these wards and dates: add staffing requirements or census first",
-        ));
-    }
-    if built.problem.staff.is_empty() {
-        return Err(ServiceError::field("roster", "nobody works on these wards: give staff a home or float ward"));
-    }
+    check_solvable(&built)?;
     let options = rota_solver::SolveOptions {
         time_limit: Duration::from_secs(params.time_limit_seconds),
         relative_gap: params.relative_gap,
@@ -180,6 +172,18 @@ pub fn solve_roster(
         Ok(())
     })?;
     Ok(result)
+}
+
+/// Refuse what cannot be solved, with the reason: no demand, or nobody to work.
+pub fn check_solvable(built: &BuiltProblem) -> Result<(), ServiceError> {
+    let mut e = crate::domain::FieldErrors::new();
+    e.check(
+        !built.problem.slots.is_empty(),
+        "roster",
+        "no staffing demand on these wards and dates: add staffing requirements or census first",
+    );
+    e.check(!built.problem.staff.is_empty(), "roster", "nobody works on these wards: give staff a home or float ward");
+    Ok(e.finish(())?)
 }
 
 /// Replace the roster's assignments with the solver's, materialised to UTC instants.
