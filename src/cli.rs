@@ -74,6 +74,9 @@ pub enum Command {
         /// Solver time limit in seconds.
         #[arg(long, default_value_t = 60)]
         time_limit: u64,
+        /// Publish the roster when it is solved (staff see it; each person is told once).
+        #[arg(long)]
+        publish: bool,
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
@@ -274,10 +277,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("the validator rejected at least one roster");
             }
         }
-        Command::Schedule { site, week, weeks, wards, out, format, time_limit } => {
+        Command::Schedule { site, week, weeks, wards, out, format, time_limit, publish } => {
             let formats = crate::export::Format::parse_list(&format).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
             let request = crate::services::batch::ScheduleRequest { site_code: site, week, weeks, ward_codes: wards };
-            schedule(&settings, &request, &out, &formats, time_limit)?;
+            schedule(&settings, &request, &out, &formats, time_limit, publish)?;
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&crate::api::openapi::build())?);
@@ -317,6 +320,7 @@ fn schedule(
     out: &std::path::Path,
     formats: &[crate::export::Format],
     time_limit: u64,
+    publish: bool,
 ) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     let refused = |e: crate::services::ServiceError| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail);
@@ -347,6 +351,10 @@ fn schedule(
     }
     let mut conn = pool.get()?;
     let weeks = conn.transaction(|c| crate::services::batch::collect(c, &roster_id)).map_err(refused)?;
+    if publish {
+        conn.transaction(|c| crate::services::batch::publish(c, &roster_id)).map_err(refused)?;
+        eprintln!("roster {roster_id} published");
+    }
     let files = crate::export::write_all(out, &weeks, formats).map_err(|e| anyhow::anyhow!(e))?;
     let short: i32 = weeks.iter().flat_map(|w| &w.cover).map(|c| (c.required - c.assigned).max(0)).sum();
     eprintln!(

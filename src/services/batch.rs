@@ -194,6 +194,13 @@ pub struct DemoBenchRow {
     pub repair_filled: bool,
 }
 
+/// Publish a batch run's roster.
+pub fn publish(conn: &mut DbConnection, roster_id: &str) -> Result<(), ServiceError> {
+    let roster = rostering::load(conn, &Caller::Admin, roster_id, Action::Read)?;
+    rostering::publish(conn, &Caller::Admin, BATCH_ACTOR, roster_id, roster.record.version)?;
+    Ok(())
+}
+
 /// Roster every site of an already loaded demo hospital for four weeks from `monday`, publish,
 /// then call out one nurse mid-roster and repair. Timings are wall-clock on this machine.
 pub fn bench_demo(

@@ -37,10 +37,12 @@ fn a_weekly_batch_run_writes_csv_xlsx_ics_and_json_that_agree() {
             &out_str,
             "--time-limit",
             "20",
+            "--publish",
         ],
     );
     assert!(run.status.success(), "{}", text(&run));
     assert!(text(&run).contains("solving:"), "progress is shown: {}", text(&run));
+    assert!(text(&run).contains("published"), "{}", text(&run));
 
     let stem = "LON-ICU-2026-11-30";
     let csv = std::fs::read_to_string(out_dir.join(format!("{stem}.csv"))).unwrap();
