@@ -104,6 +104,15 @@ pub enum BenchSuite {
         time_limit: u64,
         #[arg(long)]
         json: bool,
+        /// Instead of the demo, a generated hospital of this many staff (with --wards), built
+        /// from the demo's wards and people.
+        #[arg(long, requires = "wards")]
+        staff: Option<usize>,
+        #[arg(long, requires = "staff")]
+        wards: Option<usize>,
+        /// Seed of the generated hospital.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Curtois–Qu instances (one row per file; best-known values from the benchmark's table).
     Curtois {
@@ -208,10 +217,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  {site}: requirements and census for the four weeks from {monday}");
             }
         }
-        Command::Bench { suite: BenchSuite::Demo { fixture, time_limit, json } } => {
+        Command::Bench { suite: BenchSuite::Demo { fixture, time_limit, json, staff, wards, seed } } => {
             let text = std::fs::read_to_string(&fixture)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", fixture.display()))?;
-            let parsed = demo::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", fixture.display()))?;
+            let mut parsed = demo::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", fixture.display()))?;
+            if let (Some(staff), Some(wards)) = (staff, wards) {
+                parsed = crate::services::generated::hospital(&parsed, seed, wards, staff)
+                    .map_err(|e| anyhow::anyhow!("--staff/--wards: {e}"))?;
+            }
             let pool = prepare_database(&settings)?;
             let today = chrono::Utc::now().date_naive();
             let mut conn = pool.get()?;

@@ -19,7 +19,7 @@ use crate::db::schema::{census, roles, shift_templates, sites, skills, staff, wa
 use crate::db::DbConnection;
 use crate::domain::EmploymentType;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
     pub roles: Vec<Entry>,
@@ -27,14 +27,14 @@ pub struct Fixture {
     pub sites: Vec<SiteFixture>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteFixture {
     pub code: String,
@@ -46,7 +46,7 @@ pub struct SiteFixture {
     pub staff: Vec<StaffFixture>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RatioFixture {
     pub unit_type: String,
@@ -54,7 +54,7 @@ pub struct RatioFixture {
     pub patients_per_nurse: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WardFixture {
     pub code: String,
@@ -70,7 +70,7 @@ pub struct WardFixture {
     pub census_weekend: HashMap<String, i64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateFixture {
     pub code: String,
@@ -82,7 +82,7 @@ pub struct TemplateFixture {
     pub days_of_week: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementFixture {
     pub shift: String,
@@ -94,7 +94,7 @@ pub struct RequirementFixture {
     pub days_of_week: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffFixture {
     pub employee_number: String,
@@ -113,7 +113,7 @@ pub struct StaffFixture {
     pub credentials: Vec<CredentialFixture>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CredentialFixture {
     pub skill: String,

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod crud;
 pub mod demo;
 pub mod firstline;
+pub mod generated;
 pub mod hospital;
 pub mod notify;
 pub mod planning;
