@@ -494,7 +494,7 @@ pub fn decide(
 ) -> Result<OpenShiftClaim, ServiceError> {
     let shift = find(conn, id)?;
     require_manager(caller, &shift.site_id, Some(&shift.ward_id))?;
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = input.note();
     if approve {
         approve_claim(conn, &shift, claim_id, actor, note)?;
     } else {

@@ -36,6 +36,14 @@ pub struct DecisionInput {
     pub note: Option<String>,
 }
 
+impl DecisionInput {
+    /// The note, if it says anything.
+    #[must_use]
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty())
+    }
+}
+
 /// A published shift the leave would take someone off.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Collision {
@@ -296,7 +304,7 @@ pub fn decide(
     require_manager(caller, &row.2, ward.as_deref())?;
     let verb = if approve { "approve" } else { "decline" };
     expect_status("time-off request", &row.6, &[PENDING], verb)?;
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = input.note();
     let (period, staff_id) = (format!("{} to {}", row.3, row.4), row.1.clone());
     if approve {
         let leave = crud::create::<Unavailabilities>(

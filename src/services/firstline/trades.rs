@@ -402,7 +402,7 @@ pub fn decline(
     input: &DecisionInput,
 ) -> Result<ShiftTrade, ServiceError> {
     let t = find(conn, kind, id)?;
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = input.note();
     match caller {
         Caller::Staff { staff_id, .. } => {
             if *staff_id != t.recipient_id {
@@ -473,7 +473,7 @@ pub fn approve(
         detail: json!({ "request_id": t.id, "requester_id": t.requester_id, "recipient_id": t.recipient_id }),
     };
     edit::apply(conn, &roster, &built, None, &Check::Published { receivers: &receivers }, change)?;
-    let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let note = input.note();
     set_status(conn, &t, APPROVED, Some(actor), note)?;
     let subject = format!("Your {} was approved", noun(kind));
     let for_requester = match &trade.recipient_shift {

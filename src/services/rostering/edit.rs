@@ -108,7 +108,8 @@ pub struct Change<'a> {
     pub detail: serde_json::Value,
 }
 
-fn as_solver(built: &BuiltProblem, rows: &[RosterAssignmentRow]) -> Vec<Assignment> {
+/// The stored rows as the solver's assignments.
+pub(crate) fn as_solver(built: &BuiltProblem, rows: &[RosterAssignmentRow]) -> Vec<Assignment> {
     rows.iter()
         .filter_map(|r| {
             let day = u32::try_from((r.date - built.start).num_days()).ok()?;
@@ -394,9 +395,6 @@ pub fn add(
     input: &AssignmentInput,
 ) -> Result<EditOutcome, ServiceError> {
     let roster = draft(conn, caller, roster_id, expected)?;
-    if input.date < roster.start_date || input.date > roster.end_date {
-        return Err(ServiceError::field("date", "is outside the roster's dates"));
-    }
     let built = problem_of(conn, &roster)?;
     let place = Place {
         staff_id: &input.staff_id,

@@ -176,8 +176,18 @@ pub fn call_out(
         }
     }
     built.problem.rules.change_weight = CHANGE_WEIGHT;
-    let options =
-        SolveOptions { time_limit: Duration::from_secs(REPAIR_SECONDS), relative_gap: 0.0, ..SolveOptions::default() };
+    // Start from the published roster without the absent person's shifts on their days off:
+    // the search only improves on it, so a large roster is never lost to a short time limit.
+    let start = super::edit::as_solver(&built, &published)
+        .into_iter()
+        .filter(|a| !(a.staff == input.staff_id && absent.contains(&a.day)))
+        .collect();
+    let options = SolveOptions {
+        time_limit: Duration::from_secs(REPAIR_SECONDS),
+        relative_gap: 0.0,
+        warm_start: Some(rota_solver::Roster { assignments: start }),
+        ..SolveOptions::default()
+    };
     let solution = rota_solver::solve(&built.problem, &options).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let mut conn = pooled(pool)?;
     let c: &mut DbConnection = &mut conn;
