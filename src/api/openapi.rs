@@ -923,8 +923,13 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             "/api/v1/rosters/{id}/coverage",
             roster_op(
                 HttpMethod::Get,
-                "Required against assigned per shift, role and skill",
-                &[id()],
+                "Required against assigned per shift, role and skill (query ward_id, from, to)",
+                &[
+                    id(),
+                    ("ward_id", ParameterIn::Query, false, "Only this ward"),
+                    ("from", ParameterIn::Query, false, "First local date"),
+                    ("to", ParameterIn::Query, false, "Last local date"),
+                ],
                 None,
                 "200",
                 Some("[CoverageLine]"),

@@ -89,8 +89,9 @@ pub async fn coverage(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
+    Query(filter): Query<AssignmentFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let items = run(&state, move |conn| rostering::coverage(conn, &caller, &id)).await?;
+    let items = run(&state, move |conn| rostering::coverage(conn, &caller, &id, &filter)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 

@@ -111,7 +111,7 @@ pub fn collect(conn: &mut DbConnection, roster_id: &str) -> Result<Vec<WardWeek>
         skills::table.select((skills::id, skills::code)).load::<(String, String)>(conn)?.into_iter().collect();
     let code = |codes: &Codes, id: &str| codes.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let assignments = rostering::assignments(conn, &Caller::Admin, roster_id, &AssignmentFilter::default())?;
-    let coverage = rostering::coverage(conn, &Caller::Admin, roster_id)?;
+    let coverage = rostering::coverage(conn, &Caller::Admin, roster_id, &AssignmentFilter::default())?;
     let mut out = Vec::new();
     for ward_id in &roster.ward_ids {
         let (ward_code, ward_name): (String, String) =

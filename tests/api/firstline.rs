@@ -331,6 +331,7 @@ async fn leave_is_requested_decided_by_the_wards_manager_becomes_unavailability_
     let inbox = items(&app, &icu, "/api/v1/manager/inbox?kind=time_off").await;
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0]["id"], id.as_str());
+    assert!(inbox[0]["flag"].as_str().unwrap().contains("collides with 1 published shift"), "{inbox:?}");
     assert!(items(&app, &med, "/api/v1/manager/inbox").await.is_empty());
     problem(app.get(&me, "/api/v1/manager/inbox").await, StatusCode::FORBIDDEN).await;
 

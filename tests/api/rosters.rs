@@ -94,6 +94,13 @@ async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credential
         app.get(&app.admin, &format!("/api/v1/rosters/{roster}/coverage")).await.json().await.unwrap();
     let lines = coverage["items"].as_array().unwrap();
     assert_eq!(lines.len(), 7 * 3);
+    let one_day: Value = app
+        .get(&app.admin, &format!("/api/v1/rosters/{roster}/coverage?ward_id={}&from=2026-12-01&to=2026-12-01", h.icu))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one_day["items"].as_array().unwrap().len(), 3);
     for line in lines {
         assert_eq!(line["short"], 0, "{line}");
         assert_eq!(line["over"], 0, "{line}");

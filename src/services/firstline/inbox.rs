@@ -23,6 +23,9 @@ pub struct InboxItem {
     pub staff_name: String,
     pub ward_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// What the manager should know before deciding, e.g. leave that collides with published
+    /// shifts (approve, then re-plan with POST …/replan).
+    pub flag: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -134,7 +137,19 @@ pub fn inbox(conn: &mut DbConnection, caller: &Caller, f: &InboxFilter) -> Resul
         if require_manager(caller, &site_id, ward_id.as_deref()).is_err() {
             continue;
         }
+        let flag = match kind {
+            "time_off" => {
+                let (from, to): (chrono::NaiveDate, chrono::NaiveDate) = time_off_requests::table
+                    .find(&id)
+                    .select((time_off_requests::start_date, time_off_requests::end_date))
+                    .first(conn)?;
+                let n = super::time_off::collisions(conn, &staff_id, from, to)?.len();
+                (n > 0).then(|| format!("collides with {n} published shift(s): approve, then re-plan"))
+            }
+            _ => None,
+        };
         items.push(InboxItem {
+            flag,
             kind: kind.to_owned(),
             staff_name: staff_name(conn, &staff_id)?,
             id,

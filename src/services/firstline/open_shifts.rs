@@ -264,7 +264,10 @@ pub fn from_uncovered(
         return Err(ServiceError::Conflict("open shifts are posted from a published roster".into()));
     }
     let mut out = Vec::new();
-    for line in rostering::coverage(conn, caller, roster_id)?.into_iter().filter(|l| l.short > 0) {
+    for line in rostering::coverage(conn, caller, roster_id, &rostering::AssignmentFilter::default())?
+        .into_iter()
+        .filter(|l| l.short > 0)
+    {
         let posted: i64 = open_shifts::table
             .filter(open_shifts::roster_id.eq(roster_id))
             .filter(open_shifts::ward_id.eq(&line.ward_id))
@@ -360,6 +363,11 @@ fn vet_for(
     staff_id: &str,
 ) -> Result<(rostering::Roster, BuiltProblem, Change<'static>), ServiceError> {
     let roster = rostering::load(conn, &Caller::Admin, &shift.roster_id, Action::Read)?;
+    if roster.status != PUBLISHED {
+        return Err(ServiceError::Conflict(
+            "the roster this open shift was posted on has been replaced; post the shift again".into(),
+        ));
+    }
     let built = edit::problem_of(conn, &roster)?;
     let place = edit::Place {
         staff_id,

@@ -313,8 +313,16 @@ pub struct CoverageLine {
 
 /// Coverage recomputed from the stored assignments and today's demand. A role line counts
 /// everyone of the role on the shift, a skill line those placed for that skill.
-pub fn coverage(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Result<Vec<CoverageLine>, ServiceError> {
+pub fn coverage(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    roster_id: &str,
+    f: &AssignmentFilter,
+) -> Result<Vec<CoverageLine>, ServiceError> {
     let roster = load(conn, caller, roster_id, Action::Read)?;
+    if f.staff_id.is_some() {
+        return Err(ServiceError::field("staff_id", "coverage is per ward and shift: filter by ward_id, from, to"));
+    }
     let rows: Vec<RosterAssignmentRow> = roster_assignments::table
         .filter(roster_assignments::roster_id.eq(roster_id))
         .select(RosterAssignmentRow::as_select())
@@ -328,8 +336,13 @@ pub fn coverage(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
         }
     }
     let mut out = Vec::new();
-    for ward in &roster.ward_ids {
-        for line in super::planning::ward_demand(conn, &Caller::Admin, ward, roster.start_date, roster.end_date)? {
+    let from = f.from.map_or(roster.start_date, |d| d.max(roster.start_date));
+    let to = f.to.map_or(roster.end_date, |d| d.min(roster.end_date));
+    for ward in roster.ward_ids.iter().filter(|w| f.ward_id.as_ref().is_none_or(|only| only == *w)) {
+        if from > to {
+            break;
+        }
+        for line in super::planning::ward_demand(conn, &Caller::Admin, ward, from, to)? {
             let role_key = (ward.clone(), line.shift.date, line.shift.shift_template_id.clone(), line.role_id.clone());
             let assigned = match &line.skill_id {
                 None => by_role.get(&role_key),

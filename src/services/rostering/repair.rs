@@ -178,10 +178,12 @@ pub fn call_out(
     built.problem.rules.change_weight = CHANGE_WEIGHT;
     // Start from the published roster without the absent person's shifts on their days off:
     // the search only improves on it, so a large roster is never lost to a short time limit.
-    let start = super::edit::as_solver(&built, &published)
+    let start: Vec<rota_solver::Assignment> = super::edit::as_solver(&built, &published)
         .into_iter()
         .filter(|a| !(a.staff == input.staff_id && absent.contains(&a.day)))
         .collect();
+    let already_broken =
+        rota_solver::validate(&built.problem, &rota_solver::Solution::from_assignments(start.clone())).hard.len();
     let options = SolveOptions {
         time_limit: Duration::from_secs(REPAIR_SECONDS),
         relative_gap: 0.0,
@@ -189,6 +191,16 @@ pub fn call_out(
         ..SolveOptions::default()
     };
     let solution = rota_solver::solve(&built.problem, &options).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    // Never write a repair that breaks more hard rules (pins, rest, leave) than the roster it
+    // started from: keep the draft as the published copy and say so.
+    let report = rota_solver::validate(&built.problem, &solution);
+    if report.hard.len() > already_broken {
+        return Err(ServiceError::Conflict(format!(
+            "no valid repair found in {REPAIR_SECONDS} s ({} rule(s) would break); draft {} is an unchanged copy to edit by hand",
+            report.hard.len(),
+            draft.record.id
+        )));
+    }
     let mut conn = pooled(pool)?;
     let c: &mut DbConnection = &mut conn;
     c.transaction(|c| {
