@@ -133,6 +133,37 @@ pub enum BenchSuite {
         #[arg(long)]
         solutions: Option<PathBuf>,
     },
+    /// INRC-II static instances: one row per week sequence (e.g. --weeks 1-2-3-3 --weeks 6-2-9-1).
+    Inrc2 {
+        /// Dataset directory with Sc-*, H0-* and WD-* files, e.g. ../shared/benchmarks/inrc2/data/n005w4
+        dir: PathBuf,
+        /// Index of the initial history file H0-<family>-<H>.txt.
+        #[arg(long, default_value_t = 0)]
+        history: u32,
+        /// Week-data indices, one per week, dash-separated; repeat for more instances.
+        #[arg(long, required = true)]
+        weeks: Vec<String>,
+        #[arg(long, default_value_t = 60)]
+        time_limit: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+        /// Write each roster as DIR/<instance>.csv (nurse,day,shift,skill).
+        #[arg(long)]
+        solutions: Option<PathBuf>,
+    },
+}
+
+/// `1-2-3-3` → [1, 2, 3, 3].
+fn parse_weeks(v: &str) -> Result<Vec<u32>, String> {
+    v.split('-')
+        .map(|w| {
+            w.trim().parse::<u32>().map_err(|_| format!("{v:?}: week indices are numbers joined by '-', e.g. 1-2-3-3"))
+        })
+        .collect()
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,30 +296,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Bench { suite: BenchSuite::Curtois { files, time_limit, threads, seed, json, solutions } } => {
-            let options = rota_solver::bench::BenchOptions {
-                time_limit: std::time::Duration::from_secs(time_limit),
-                threads,
-                seed,
-                solutions_dir: solutions,
-            };
-            let rows = rota_solver::bench::run_curtois_with(&files, &options, |row| {
-                eprintln!(
-                    "{}: objective {} (best known {}) in {:.1} s, validator {}",
-                    row.instance,
-                    row.objective.map_or_else(|| "-".to_owned(), |o| o.to_string()),
-                    row.best_known.map_or_else(|| "-".to_owned(), |o| o.to_string()),
-                    row.wall_seconds,
-                    if row.validator_ok { "ok" } else { "REJECTED" }
-                );
-            });
-            if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else {
-                print!("{}", rota_solver::bench::format_table(&rows));
-            }
-            if rows.iter().any(|r| !r.validator_ok) {
-                anyhow::bail!("the validator rejected at least one roster");
-            }
+            let options = bench_options(time_limit, threads, seed, solutions);
+            let rows = rota_solver::bench::run_curtois_with(&files, &options, print_row);
+            print_rows(&rows, json)?;
+        }
+        Command::Bench {
+            suite: BenchSuite::Inrc2 { dir, history, weeks, time_limit, threads, seed, json, solutions },
+        } => {
+            let options = bench_options(time_limit, threads, seed, solutions);
+            let instances = weeks
+                .iter()
+                .map(|w| {
+                    let weeks = parse_weeks(w).map_err(|e| anyhow::anyhow!("--weeks {e}"))?;
+                    Ok(rota_solver::bench::Inrc2Instance { dir: dir.clone(), history, weeks })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let rows = rota_solver::bench::run_inrc2_with(&instances, &options, print_row);
+            print_rows(&rows, json)?;
         }
         Command::Schedule { site, week, weeks, wards, out, format, time_limit, publish } => {
             let formats = crate::export::Format::parse_list(&format).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
@@ -303,11 +327,53 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get()?;
             let request = auth::TokenRequest { role, name, site_code: site, ward_code: ward, employee_number: staff };
             let issued = conn
-                .transaction(|c| auth::issue(c, &request))
+                .transaction(|c| {
+                    crate::db::lock_for_write(c)?;
+                    auth::issue(c, &request)
+                })
                 .map_err(|e| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail))?;
             eprintln!("created {role} token {} (store it now: it is not shown again)", issued.id);
             println!("{}", issued.secret);
         }
+    }
+    Ok(())
+}
+
+fn bench_options(
+    time_limit: u64,
+    threads: u32,
+    seed: u64,
+    solutions: Option<PathBuf>,
+) -> rota_solver::bench::BenchOptions {
+    rota_solver::bench::BenchOptions {
+        time_limit: std::time::Duration::from_secs(time_limit),
+        threads,
+        seed,
+        solutions_dir: solutions,
+    }
+}
+
+/// Progress on stderr, one line per instance as it finishes.
+fn print_row(row: &rota_solver::bench::BenchRow) {
+    eprintln!(
+        "{}: objective {} (best known {}) in {:.1} s, validator {}",
+        row.instance,
+        row.objective.map_or_else(|| "-".to_owned(), |o| o.to_string()),
+        row.best_known.map_or_else(|| "-".to_owned(), |o| o.to_string()),
+        row.wall_seconds,
+        if row.validator_ok { "ok" } else { "REJECTED" }
+    );
+}
+
+/// The table (or JSON) on stdout; fails when the validator rejected a roster.
+fn print_rows(rows: &[rota_solver::bench::BenchRow], json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(rows)?);
+    } else {
+        print!("{}", rota_solver::bench::format_table(rows));
+    }
+    if rows.iter().any(|r| !r.validator_ok) {
+        anyhow::bail!("the validator rejected at least one roster");
     }
     Ok(())
 }

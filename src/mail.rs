@@ -101,6 +101,17 @@ pub fn transport(settings: &MailSettings) -> Result<SmtpTransport, String> {
 pub fn send_due(pool: &DbPool, smtp: &SmtpTransport, settings: &MailSettings) -> Result<usize, ServiceError> {
     let mut pooled = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
     let conn: &mut DbConnection = &mut pooled;
+    // Look before locking: on SQLite the write lock is for the whole database, and an idle
+    // sender must not take it every few hundred milliseconds.
+    let now = crate::services::now();
+    let waiting: i64 = outbox_emails::table
+        .filter(outbox_emails::status.eq(PENDING))
+        .filter(outbox_emails::next_attempt_at.le(now))
+        .count()
+        .get_result(conn)?;
+    if waiting == 0 {
+        return Ok(0);
+    }
     let due = conn.transaction(|c| {
         crate::db::lock_for_write(c)?;
         claim(c, crate::services::now())

@@ -1,7 +1,7 @@
-//! Benchmark runner for the Curtois & Qu instances.
+//! Benchmark runners for the Curtois & Qu and the INRC-II (static) instances.
 
-use crate::formats::curtois;
-use crate::{solve, validate, SolveOptions};
+use crate::formats::{curtois, inrc2};
+use crate::{solve, validate, Assignment, Problem, SolveOptions};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,8 @@ pub struct BenchOptions {
     pub time_limit: Duration,
     pub threads: u32,
     pub seed: u64,
-    /// Write `DIR/<instance>.csv` (`employee,day,shift`) when set.
+    /// Write `DIR/<instance>.csv` when set (Curtois: `employee,day,shift`;
+    /// INRC-II: `nurse,day,shift,skill`).
     pub solutions_dir: Option<PathBuf>,
 }
 
@@ -38,6 +39,9 @@ pub struct BenchRow {
     pub peak_memory_mib: Option<f64>,
     pub validator_ok: bool,
     pub error: Option<String>,
+    /// INRC-II only: the roster's costs in the official validator's categories.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inrc2: Option<inrc2::Inrc2Report>,
 }
 
 /// Best-known objective values ([WEB] BKS column of the benchmark README).
@@ -80,61 +84,82 @@ pub fn peak_memory_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn run_one(file: &Path, opts: &BenchOptions) -> BenchRow {
-    let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut row = BenchRow {
-        instance: name.clone(),
+fn empty_row(instance: String, best_known: Option<f64>) -> BenchRow {
+    BenchRow {
+        instance,
         staff: 0,
         days: 0,
         shift_types: 0,
         status: "error".into(),
         objective: None,
         best_bound: None,
-        best_known: best_known(&name),
+        best_known,
         gap_to_best_known_pct: None,
         wall_seconds: 0.0,
         peak_memory_mib: None,
         validator_ok: false,
         error: None,
-    };
-    let problem = match curtois::read_file(file) {
-        Ok(p) => p,
-        Err(e) => {
-            row.error = Some(e.to_string());
-            return row;
-        }
-    };
+        inrc2: None,
+    }
+}
+
+/// Solve `problem`, validate the roster, fill `row` and write the CSV made by `csv`.
+fn solve_into(
+    row: &mut BenchRow,
+    problem: &Problem,
+    opts: &BenchOptions,
+    csv: fn(&[Assignment]) -> String,
+) -> Option<crate::ValidationReport> {
     row.staff = problem.staff.len();
     row.days = problem.horizon_days;
     row.shift_types = problem.shift_types.len();
     let so =
         SolveOptions { time_limit: opts.time_limit, threads: opts.threads, seed: opts.seed, ..SolveOptions::default() };
     let t = Instant::now();
-    let res = solve(&problem, &so);
+    let res = solve(problem, &so);
     row.wall_seconds = t.elapsed().as_secs_f64();
     row.peak_memory_mib = peak_memory_mib();
     match res {
-        Err(e) => row.error = Some(e.to_string()),
+        Err(e) => {
+            row.error = Some(e.to_string());
+            None
+        }
         Ok(sol) => {
-            let rep = validate(&problem, &sol);
+            let rep = validate(problem, &sol);
             row.validator_ok = rep.is_feasible() && (rep.objective - sol.objective).abs() < 1e-6;
             row.status = format!("{:?}", sol.status);
             row.objective = Some(sol.objective);
             row.best_bound = sol.best_bound;
             row.gap_to_best_known_pct = row.best_known.map(|b| (sol.objective - b) / b * 100.0);
             if let Some(dir) = &opts.solutions_dir {
-                let mut csv = String::from("employee,day,shift\n");
-                let mut a = sol.assignments;
-                a.sort();
-                for x in &a {
-                    let _ = writeln!(csv, "{},{},{}", x.staff, x.day, x.shift);
-                }
                 let _ = std::fs::create_dir_all(dir);
-                if let Err(e) = std::fs::write(dir.join(format!("{name}.csv")), csv) {
+                if let Err(e) = std::fs::write(dir.join(format!("{}.csv", row.instance)), csv(&sol.assignments)) {
                     row.error = Some(format!("writing solution: {e}"));
                 }
             }
+            Some(rep)
         }
+    }
+}
+
+fn curtois_csv(assignments: &[Assignment]) -> String {
+    let mut csv = String::from("employee,day,shift\n");
+    let mut a = assignments.to_vec();
+    a.sort();
+    for x in &a {
+        let _ = writeln!(csv, "{},{},{}", x.staff, x.day, x.shift);
+    }
+    csv
+}
+
+fn run_one(file: &Path, opts: &BenchOptions) -> BenchRow {
+    let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut row = empty_row(name.clone(), best_known(&name));
+    match curtois::read_file(file) {
+        Ok(problem) => {
+            solve_into(&mut row, &problem, opts, curtois_csv);
+        }
+        Err(e) => row.error = Some(e.to_string()),
     }
     row
 }
@@ -184,4 +209,77 @@ pub fn format_table(rows: &[BenchRow]) -> String {
         );
     }
     s
+}
+
+/// One INRC-II static instance: a dataset directory (holding `Sc-<family>.txt`,
+/// `H0-<family>-<h>.txt`, `WD-<family>-<w>.txt`), the initial history and the week files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inrc2Instance {
+    pub dir: PathBuf,
+    pub history: u32,
+    /// Week-data indices, one per week of the horizon.
+    pub weeks: Vec<u32>,
+}
+
+impl Inrc2Instance {
+    /// The instance name `family_history_w1-w2-…` (the directory name stands in for the
+    /// family when it has no scenario file).
+    pub fn name(&self) -> String {
+        let family = inrc2::family_of(&self.dir)
+            .unwrap_or_else(|_| self.dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+        inrc2::instance_name(&family, self.history, &self.weeks)
+    }
+}
+
+/// Best-known objective values of the INRC-II static instances (table of the benchmark README).
+pub fn best_known_inrc2(instance: &str) -> Option<f64> {
+    const BKS: [(&str, f64); 12] = [
+        ("n030w4_1_6-2-9-1", 1670.0),
+        ("n030w4_1_6-7-5-3", 1820.0),
+        ("n040w4_0_2-0-6-1", 1565.0),
+        ("n040w4_2_6-1-0-6", 1750.0),
+        ("n050w4_0_0-4-8-7", 1320.0),
+        ("n050w4_0_7-2-7-2", 1315.0),
+        ("n060w4_1_6-1-1-5", 2455.0),
+        ("n060w4_1_9-6-3-8", 2675.0),
+        ("n080w4_2_4-3-3-3", 3300.0),
+        ("n080w4_2_6-0-4-8", 3190.0),
+        ("n120w4_1_4-6-2-6", 2020.0),
+        ("n120w4_1_5-6-9-8", 2050.0),
+    ];
+    BKS.iter().find(|(k, _)| *k == instance).map(|(_, v)| *v)
+}
+
+fn run_one_inrc2(inst: &Inrc2Instance, opts: &BenchOptions) -> BenchRow {
+    let name = inst.name();
+    let mut row = empty_row(name.clone(), best_known_inrc2(&name));
+    match inrc2::read_instance(&inst.dir, inst.history, &inst.weeks) {
+        Ok(problem) => {
+            let rep = solve_into(&mut row, &problem, opts, inrc2::solution_csv);
+            row.inrc2 = rep.as_ref().map(inrc2::report);
+        }
+        Err(e) => row.error = Some(e.to_string()),
+    }
+    row
+}
+
+/// Solve each INRC-II instance (static version: the whole horizon at once) in turn.
+pub fn run_inrc2(instances: &[Inrc2Instance], opts: &BenchOptions) -> Vec<BenchRow> {
+    run_inrc2_with(instances, opts, |_| {})
+}
+
+/// Like [`run_inrc2`] but calls `each` as soon as a row is ready.
+pub fn run_inrc2_with(
+    instances: &[Inrc2Instance],
+    opts: &BenchOptions,
+    mut each: impl FnMut(&BenchRow),
+) -> Vec<BenchRow> {
+    instances
+        .iter()
+        .map(|inst| {
+            let r = run_one_inrc2(inst, opts);
+            each(&r);
+            r
+        })
+        .collect()
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 pub use problem::{
     Assignment, Contract, Family, History, Mode, Pin, Problem, ProblemFault, Qualification, Request, Roster,
-    RosterEntry, Rules, ShiftType, Slot, Staff,
+    RosterEntry, Rules, RunLimits, ShiftType, Slot, Staff,
 };
 pub use solution::{SlotSummary, Solution, SolveStatus, StaffSummary, Uncovered, UncoveredReason};
 pub use validate::{validate, ValidationReport, Violation};

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub const DAY_MINUTES: i64 = 1440;
 
 /// How a rule family is enforced.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub enum Mode {
     /// Never violated (the problem may become infeasible).
+    #[default]
     Hard,
     /// Each unit of violation costs this weight.
     Soft(f64),
@@ -42,6 +43,14 @@ pub enum Family {
     MinConsecutiveDays,
     /// Min consecutive days off (unit: one day missing).
     MinConsecutiveDaysOff,
+    /// Max consecutive days off (unit: one day off too many).
+    MaxConsecutiveDaysOff,
+    /// Min/max consecutive days on the same shift type (unit: one day missing or too many).
+    ConsecutiveShiftType,
+    /// Min/max number of shifts over the counting period, history included (unit: one shift).
+    TotalShifts,
+    /// Weekends with only one of Saturday/Sunday worked (unit: one weekend).
+    CompleteWeekends,
     /// Min rest minutes and forbidden shift successions (unit: one bad pair).
     Succession,
     /// Max worked weekends.
@@ -74,6 +83,23 @@ pub struct Rules {
     pub succession: Mode,
     pub max_weekends: Mode,
     pub max_nights: Mode,
+    /// [`Contract::max_consecutive_days_off`].
+    #[serde(default)]
+    pub max_consecutive_days_off: Mode,
+    /// [`Contract::consecutive_shifts`].
+    #[serde(default)]
+    pub consecutive_shift_type: Mode,
+    /// [`Contract::min_shifts_total`] and [`Contract::max_shifts_total`].
+    #[serde(default)]
+    pub total_shifts: Mode,
+    /// [`Contract::complete_weekends`].
+    #[serde(default)]
+    pub complete_weekends: Mode,
+    /// A slot below its `min` is a hard violation (one per slot, amount = people missing)
+    /// instead of costing `cover_below_min_weight`; the missing people's shortfall to
+    /// `target` is then not charged as well (the roster is infeasible anyway).
+    #[serde(default)]
+    pub cover_min_hard: bool,
     /// Extra cost per person below a slot's `min` (on top of its under weight).
     pub cover_below_min_weight: f64,
     /// Extra cost per person above a slot's `max` (on top of its over weight).
@@ -96,6 +122,11 @@ impl Default for Rules {
             succession: Mode::Hard,
             max_weekends: Mode::Hard,
             max_nights: Mode::Hard,
+            max_consecutive_days_off: Mode::Hard,
+            consecutive_shift_type: Mode::Hard,
+            total_shifts: Mode::Hard,
+            complete_weekends: Mode::Hard,
+            cover_min_hard: false,
             cover_below_min_weight: 1000.0,
             cover_above_max_weight: 1000.0,
             change_weight: 0.0,
@@ -148,6 +179,18 @@ pub struct Qualification {
     pub until_day: Option<u32>,
 }
 
+/// Limits on a run of consecutive days (`None` = no limit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunLimits {
+    /// Shortest run. A run that reaches the last day of the horizon is exempt (it may go on
+    /// in the next roster), so is a run that starts on day 0 after an unknown past.
+    #[serde(default)]
+    pub min: Option<u32>,
+    /// Longest run. Days of a run that lie before day 0 (history) are not charged again.
+    #[serde(default)]
+    pub max: Option<u32>,
+}
+
 /// Contract limits; `None` = no limit.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contract {
@@ -161,16 +204,37 @@ pub struct Contract {
     pub max_consecutive_days: Option<u32>,
     pub min_consecutive_days: Option<u32>,
     pub min_consecutive_days_off: Option<u32>,
+    /// Most days off in a row (history days off before day 0 included; unit: one day too many).
+    #[serde(default)]
+    pub max_consecutive_days_off: Option<u32>,
+    /// Min/max days in a row on the same shift type (e.g. nights: at least 2, at most 4),
+    /// per shift type id; a day off or another shift ends the run. The run of
+    /// [`History::last_shift`] continues from the history.
+    #[serde(default)]
+    pub consecutive_shifts: BTreeMap<String, RunLimits>,
+    /// Fewest shifts (days worked) over the counting period, [`History::shifts_worked`] included.
+    #[serde(default)]
+    pub min_shifts_total: Option<u32>,
+    /// Most shifts (days worked) over the counting period, [`History::shifts_worked`] included.
+    #[serde(default)]
+    pub max_shifts_total: Option<u32>,
     pub min_rest_minutes: Option<u32>,
     pub max_weekends: Option<u32>,
     pub max_nights: Option<u32>,
+    /// Work both days of a weekend or neither: each weekend (both days inside the horizon)
+    /// with only one of Saturday/Sunday worked is a violation.
+    #[serde(default)]
+    pub complete_weekends: bool,
 }
 
 /// What happened just before day 0.
 ///
 /// With `consecutive_days_worked == 0 && consecutive_days_off == 0` the past is
 /// unknown: it counts as off for max-consecutive and succession rules, and blocks
-/// touching day 0 are exempt from the minimum-length rules.
+/// touching day 0 are exempt from the minimum-length rules. Otherwise the counts are
+/// whole runs: the day before `consecutive_days_worked` days worked was off and the day
+/// before `consecutive_days_off` days off was worked, so a history run that day 0 does
+/// not continue is judged by the minimum-length rules (its maximum is not charged again).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     /// Shift worked on day −1.
@@ -179,6 +243,13 @@ pub struct History {
     pub consecutive_days_worked: u32,
     /// Days off in a row ending on day −1.
     pub consecutive_days_off: u32,
+    /// Days in a row on `last_shift` ending on day −1 (at most `consecutive_days_worked`;
+    /// 0 with a `last_shift` counts as 1). Used by [`Contract::consecutive_shifts`].
+    #[serde(default)]
+    pub consecutive_same_shift: u32,
+    /// Shifts already worked in the counting period of the total-shift limits.
+    #[serde(default)]
+    pub shifts_worked: u32,
     /// Weekends already worked in the counting period.
     pub weekends_worked: u32,
     /// Nights already worked in the counting period.
@@ -369,6 +440,21 @@ impl Problem {
                     f.push(fault("staff", format!("{}: consecutive days min {lo} > max {hi}", p.id)));
                 }
             }
+            if let (Some(lo), Some(hi)) = (c.min_shifts_total, c.max_shifts_total) {
+                if lo > hi {
+                    f.push(fault("staff", format!("{}: total shifts min {lo} > max {hi}", p.id)));
+                }
+            }
+            for (t, lim) in &c.consecutive_shifts {
+                if !known_shift(t) {
+                    f.push(fault("staff", format!("{}: consecutive limits for unknown shift {t}", p.id)));
+                }
+                if let (Some(lo), Some(hi)) = (lim.min, lim.max) {
+                    if lo > hi {
+                        f.push(fault("staff", format!("{}: consecutive {t}: min {lo} > max {hi}", p.id)));
+                    }
+                }
+            }
             if c.max_consecutive_days == Some(0) && c.min_consecutive_days.unwrap_or(0) > 0 {
                 f.push(fault("staff", format!("{}: max consecutive 0 with a minimum", p.id)));
             }
@@ -391,6 +477,15 @@ impl Problem {
                 if p.history.consecutive_days_worked == 0 {
                     f.push(fault("staff", format!("{}: history last shift with 0 days worked", p.id)));
                 }
+            }
+            if p.history.consecutive_same_shift > 0
+                && (p.history.last_shift.is_none()
+                    || p.history.consecutive_same_shift > p.history.consecutive_days_worked)
+            {
+                f.push(fault(
+                    "staff",
+                    format!("{}: history same-shift run longer than the days worked or without a last shift", p.id),
+                ));
             }
             if p.history.consecutive_days_worked > 0 && p.history.consecutive_days_off > 0 {
                 f.push(fault("staff", format!("{}: history both worked and off on day -1", p.id)));
@@ -447,6 +542,10 @@ impl Problem {
             r.succession,
             r.max_weekends,
             r.max_nights,
+            r.max_consecutive_days_off,
+            r.consecutive_shift_type,
+            r.total_shifts,
+            r.complete_weekends,
         ];
         let weights = [r.cover_below_min_weight, r.cover_above_max_weight, r.change_weight, r.cost_weight];
         if modes.iter().any(|m| matches!(m, Mode::Soft(w) if bad_weight(*w))) || weights.iter().any(|w| bad_weight(*w))

@@ -161,7 +161,10 @@ impl<'a> Validator<'a> {
             let n = count[k];
             let day = Some(s.day);
             let what = format!("{} {} {} {:?}", s.day, s.shift, s.ward, s.skill);
-            let under = s.target.saturating_sub(n);
+            let below_min = s.min.saturating_sub(n);
+            // A slot below a hard minimum is one hard violation; its shortfall is not costed too.
+            let hard_min = p.rules.cover_min_hard && below_min > 0;
+            let under = if hard_min { 0 } else { s.target.saturating_sub(n) };
             let over = n.saturating_sub(s.target);
             self.cost(
                 Family::Cover,
@@ -172,15 +175,20 @@ impl<'a> Validator<'a> {
                 format!("{what}: {under} below target"),
             );
             self.cost(Family::Cover, s.over_weight, None, day, f64::from(over), format!("{what}: {over} above target"));
-            let below_min = s.min.saturating_sub(n);
-            self.cost(
-                Family::Cover,
-                p.rules.cover_below_min_weight,
-                None,
-                day,
-                f64::from(below_min),
-                format!("{what}: {below_min} below min"),
-            );
+            if p.rules.cover_min_hard {
+                if hard_min {
+                    self.hard(Family::Cover, None, day, f64::from(below_min), format!("{what}: {below_min} below min"));
+                }
+            } else {
+                self.cost(
+                    Family::Cover,
+                    p.rules.cover_below_min_weight,
+                    None,
+                    day,
+                    f64::from(below_min),
+                    format!("{what}: {below_min} below min"),
+                );
+            }
             if let Some(mx) = s.max {
                 let above = n.saturating_sub(mx);
                 self.cost(
@@ -348,6 +356,82 @@ impl<'a> Validator<'a> {
                 let ex = total.saturating_sub(mx);
                 self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), format!("{total} nights > {mx}"));
             }
+            // Total shifts, history included.
+            let total = st.history.shifts_worked.saturating_add(row.iter().flatten().count() as u32);
+            if let Some(mx) = c.max_shifts_total {
+                let ex = total.saturating_sub(mx);
+                self.rule(
+                    Family::TotalShifts,
+                    rules.total_shifts,
+                    i,
+                    None,
+                    f64::from(ex),
+                    format!("{total} shifts > {mx}"),
+                );
+            }
+            if let Some(mn) = c.min_shifts_total {
+                let sh = mn.saturating_sub(total);
+                self.rule(
+                    Family::TotalShifts,
+                    rules.total_shifts,
+                    i,
+                    None,
+                    f64::from(sh),
+                    format!("{total} shifts < {mn}"),
+                );
+            }
+            // Complete weekends: Saturday and its Sunday both inside the horizon.
+            if c.complete_weekends {
+                for d in 0..h.saturating_sub(1) {
+                    if p.weekday(d as i64) == 5 && row[d].is_some() != row[d + 1].is_some() {
+                        self.rule(
+                            Family::CompleteWeekends,
+                            rules.complete_weekends,
+                            i,
+                            Some(d as u32),
+                            1.0,
+                            format!("only one day of the weekend starting on day {d} worked"),
+                        );
+                    }
+                }
+            }
+            // Runs of the same shift type, the run of the last history shift continuing into day 0.
+            for (id, lim) in &c.consecutive_shifts {
+                let Some(t) = shift_idx(id) else { continue };
+                let pre = (st.history.consecutive_days_worked.max(st.history.consecutive_days_off) + 2) as i64;
+                let last = st.history.last_shift.as_deref().and_then(shift_idx);
+                let line: Vec<Option<bool>> = (-pre..0)
+                    .map(|j| past_shift(&st.history, last, t, (-j) as u32))
+                    .chain(row.iter().map(|x| Some(*x == Some(t))))
+                    .collect();
+                for run in runs_of_true(&line, pre) {
+                    let len = run.last - run.first + 1;
+                    let before = (run.last.min(-1) - run.first + 1).max(0);
+                    if let Some(mx) = lim.max.map(i64::from) {
+                        let ex = (len - mx).max(0) - (before - mx).max(0);
+                        self.rule(
+                            Family::ConsecutiveShiftType,
+                            rules.consecutive_shift_type,
+                            i,
+                            Some(run.first.max(0) as u32),
+                            ex as f64,
+                            format!("{len} {id} shifts in a row > {mx}"),
+                        );
+                    }
+                    if let Some(mn) = lim.min.map(i64::from) {
+                        if run.left_known && run.last >= -1 && run.last < h as i64 - 1 && len < mn {
+                            self.rule(
+                                Family::ConsecutiveShiftType,
+                                rules.consecutive_shift_type,
+                                i,
+                                Some(run.first.max(0) as u32),
+                                (mn - len) as f64,
+                                format!("only {len} {id} shifts in a row < {mn}"),
+                            );
+                        }
+                    }
+                }
+            }
             // Weekends.
             let mut weekends = BTreeSet::new();
             for (d, t) in row.iter().enumerate() {
@@ -387,6 +471,8 @@ impl<'a> Validator<'a> {
                     }
                 } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off as usize {
                     Some(false)
+                } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off as usize + 1 {
+                    Some(true)
                 } else {
                     None
                 };
@@ -437,6 +523,19 @@ impl<'a> Validator<'a> {
                         }
                     }
                     Some(false) => {
+                        if let Some(omax) = c.max_consecutive_days_off.map(i64::from) {
+                            // days off beyond the maximum, less those already beyond it before day 0
+                            let before = (db.min(-1) - da + 1).max(0);
+                            let ex = (len - omax).max(0) - (before - omax).max(0);
+                            self.rule(
+                                Family::MaxConsecutiveDaysOff,
+                                rules.max_consecutive_days_off,
+                                i,
+                                day,
+                                ex as f64,
+                                format!("{len} days off in a row"),
+                            );
+                        }
                         if let Some(omin) = c.min_consecutive_days_off {
                             let omin = i64::from(omin);
                             if db >= -1 && left_known && right_inside && len < omin {
@@ -509,4 +608,58 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// Whether the day `back` days before day 0 was worked on shift type `t`, from the
+/// history alone (`None` = unknown): the run of `last` has `consecutive_same_shift`
+/// days (at least 1) and is preceded by another type or a day off; the worked block
+/// has `consecutive_days_worked` days and is preceded by a day off.
+fn past_shift(hist: &crate::problem::History, last: Option<usize>, t: usize, back: u32) -> Option<bool> {
+    if hist.consecutive_days_worked == 0 {
+        return (back <= hist.consecutive_days_off).then_some(false);
+    }
+    if back == hist.consecutive_days_worked + 1 {
+        return Some(false);
+    }
+    if back > hist.consecutive_days_worked {
+        return None;
+    }
+    let l = last?;
+    let run = hist.consecutive_same_shift.max(1);
+    if back <= run {
+        Some(l == t)
+    } else if back == run + 1 && l == t {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A maximal run of `Some(true)` on a line whose index `day0` is day 0.
+struct Run {
+    first: i64,
+    last: i64,
+    /// The day before the run is known (not `None`).
+    left_known: bool,
+}
+
+fn runs_of_true(line: &[Option<bool>], day0: i64) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut k = 0usize;
+    while k < line.len() {
+        if line[k] != Some(true) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < line.len() && line[k] == Some(true) {
+            k += 1;
+        }
+        out.push(Run {
+            first: start as i64 - day0,
+            last: k as i64 - 1 - day0,
+            left_known: start > 0 && line[start - 1].is_some(),
+        });
+    }
+    out
 }

@@ -102,6 +102,7 @@ fn random_problem_sized(
                 consecutive_days_off: if worked == 0 { r.random_range(0..=2) } else { 0 },
                 weekends_worked: 0,
                 nights_worked: 0,
+                ..History::default()
             },
             hourly_cost: f64::from(r.random_range(0..=2u32)),
         });
@@ -154,6 +155,90 @@ fn random_problem_sized(
     }
 }
 
+/// A random problem with the families added for INRC-II (all soft): max days off,
+/// consecutive same-shift limits, total shifts with history, complete weekends, and a
+/// history with same-shift runs and shifts already worked.
+fn random_problem_new_families(seed: u64) -> Problem {
+    let mut p = random_problem(seed);
+    let mut r = ChaCha8Rng::seed_from_u64(seed ^ 0x1c2c);
+    let ids: Vec<String> = p.shift_types.iter().map(|s| s.id.clone()).collect();
+    for st in &mut p.staff {
+        let c = &mut st.contract;
+        if r.random_bool(0.5) {
+            c.max_consecutive_days_off = Some(r.random_range(1..=3));
+        }
+        for id in &ids {
+            if r.random_bool(0.5) {
+                let min = r.random_bool(0.6).then(|| r.random_range(1..=3));
+                let max = r.random_bool(0.6).then(|| r.random_range(min.unwrap_or(1)..=4));
+                c.consecutive_shifts.insert(id.clone(), RunLimits { min, max });
+            }
+        }
+        if r.random_bool(0.5) {
+            let min = r.random_range(0..=p.horizon_days / 2);
+            c.min_shifts_total = Some(min);
+            c.max_shifts_total = r.random_bool(0.7).then(|| min + r.random_range(0..=3));
+        }
+        c.complete_weekends = r.random_bool(0.5);
+        let h = &mut st.history;
+        if h.last_shift.is_some() {
+            h.consecutive_same_shift = r.random_range(0..=h.consecutive_days_worked);
+        }
+        h.shifts_worked = r.random_range(0..=3);
+    }
+    let mut soft = || Mode::Soft(f64::from(r.random_range(1..=30u32)));
+    p.rules.max_consecutive_days_off = soft();
+    p.rules.consecutive_shift_type = soft();
+    p.rules.total_shifts = soft();
+    p.rules.complete_weekends = soft();
+    p
+}
+
+/// Every family soft and every (staff, day) pinned to a random shift or a day off that the
+/// person may take: the model can only choose among slots, so its optimum prices that
+/// roster, violations included, and must equal the validator's objective.
+fn pinned_random_roster(seed: u64) -> Problem {
+    let mut p = random_problem_new_families(seed);
+    let mut r = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37);
+    let mut soft = || Mode::Soft(f64::from(r.random_range(1..=30u32)));
+    let rules = &mut p.rules;
+    for m in [
+        &mut rules.shifts_per_type,
+        &mut rules.total_minutes,
+        &mut rules.weekly_minutes,
+        &mut rules.max_consecutive_days,
+        &mut rules.min_consecutive_days,
+        &mut rules.min_consecutive_days_off,
+        &mut rules.succession,
+        &mut rules.max_weekends,
+        &mut rules.max_nights,
+    ] {
+        *m = soft();
+    }
+    let mut pins = vec![];
+    for st in &p.staff {
+        for d in 0..p.horizon_days {
+            let ok: Vec<&Slot> = p
+                .slots
+                .iter()
+                .filter(|s| s.day == d && !st.unavailable.contains(&d))
+                .filter(|s| st.wards.is_empty() || st.wards.contains(&s.ward))
+                .filter(|s| {
+                    s.skill.as_ref().is_none_or(|k| {
+                        st.skills.iter().any(|q| {
+                            &q.skill == k && q.from_day.is_none_or(|a| a <= d) && q.until_day.is_none_or(|b| d <= b)
+                        })
+                    })
+                })
+                .collect();
+            let shift = (!ok.is_empty() && r.random_bool(0.6)).then(|| ok[r.random_range(0..ok.len())].shift.clone());
+            pins.push(Pin { staff: st.id.clone(), day: d, shift });
+        }
+    }
+    p.pins = pins;
+    p
+}
+
 fn opts() -> SolveOptions {
     SolveOptions { time_limit: Duration::from_secs(20), ..SolveOptions::default() }
 }
@@ -181,6 +266,38 @@ proptest! {
                 prop_assert!(b <= s.objective + tolerance);
             }
         }
+    }
+
+    /// The families added for INRC-II: the model's optimum is the validator's objective.
+    #[test]
+    fn new_families_agree(seed in any::<u64>()) {
+        let p = random_problem_new_families(seed);
+        prop_assert!(p.check().is_ok(), "{:?}", p.check());
+        let s = solve(&p, &opts()).unwrap();
+        let r = validate(&p, &s);
+        prop_assert!(r.is_feasible(), "{:?}", r.hard);
+        prop_assert!((r.objective - s.objective).abs() < 1e-6);
+        if s.status == SolveStatus::Optimal {
+            let tolerance = 1e-6 * (1.0 + s.objective.abs());
+            if let Some(m) = s.model_objective {
+                prop_assert!((m - s.objective).abs() <= tolerance, "model {} validator {}", m, s.objective);
+            }
+            if let Some(b) = s.best_bound {
+                prop_assert!(b <= s.objective + tolerance);
+            }
+        }
+    }
+
+    #[test]
+    fn pinned_rosters_are_priced_like_the_validator(seed in any::<u64>()) {
+        let p = pinned_random_roster(seed);
+        prop_assert!(p.check().is_ok(), "{:?}", p.check());
+        let s = solve(&p, &opts()).unwrap();
+        let r = validate(&p, &s);
+        prop_assert!(r.is_feasible(), "{:?}", r.hard);
+        prop_assert_eq!(s.status, SolveStatus::Optimal);
+        let m = s.model_objective.unwrap();
+        prop_assert!((m - s.objective).abs() <= 1e-6 * (1.0 + s.objective.abs()), "model {} validator {}", m, s.objective);
     }
 
     #[test]

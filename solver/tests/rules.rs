@@ -369,3 +369,98 @@ fn contradictory_hard_rules_are_reported_infeasible() {
     let r = validate(&p, &s);
     assert!(r.hard.iter().any(|v| v.family == Family::TotalMinutes));
 }
+
+#[test]
+fn max_consecutive_days_off_hard_with_history() {
+    // nobody is wanted, but at most 2 days off in a row; 2 days off already in history
+    let mut p = base(7, 1, 0);
+    p.staff[0].contract.max_consecutive_days_off = Some(2);
+    p.staff[0].history.consecutive_days_off = 2;
+    let s = solve_ok(&p);
+    let days: Vec<u32> = worked(&s, "P0").iter().map(|x| x.0).collect();
+    assert_eq!(days[0], 0, "history: 2 days off already");
+    assert_eq!(days.len(), 3); // e.g. 0, 3, 6
+    assert_eq!(s.objective, 3.0); // three shifts over target 0, weight 1
+    flags(&p, &[("P0", 1, "D"), ("P0", 4, "D")], Family::MaxConsecutiveDaysOff);
+}
+
+#[test]
+fn consecutive_shift_type_hard_with_history() {
+    // nights wanted every day, at most 2 nights in a row, at least 2; one night in history
+    let mut p = base(6, 1, 0);
+    for s in &mut p.slots {
+        s.target = u32::from(s.shift == "N");
+    }
+    p.staff[0].contract.consecutive_shifts.insert("N".into(), RunLimits { min: Some(2), max: Some(2) });
+    p.staff[0].history = History {
+        last_shift: Some("N".into()),
+        consecutive_days_worked: 1,
+        consecutive_same_shift: 1,
+        ..History::default()
+    };
+    let s = solve_ok(&p);
+    let nights: Vec<u32> = worked(&s, "P0").iter().filter(|x| x.1 == "N").map(|x| x.0).collect();
+    // day 0 continues the history night (1 + 1 = 2), then off, then 2 nights, off, 1 night at the end
+    assert_eq!(nights, vec![0, 2, 3, 5]);
+    flags(&p, &[("P0", 0, "N"), ("P0", 1, "N")], Family::ConsecutiveShiftType); // 3 in a row
+    flags(&p, &[("P0", 1, "N"), ("P0", 2, "N")], Family::ConsecutiveShiftType); // history night alone
+    flags(&p, &[("P0", 0, "N"), ("P0", 2, "N"), ("P0", 4, "N"), ("P0", 5, "N")], Family::ConsecutiveShiftType);
+}
+
+#[test]
+fn total_shifts_hard_with_history() {
+    let mut p = base(7, 1, 1);
+    only_day_shifts(&mut p);
+    p.staff[0].contract.max_shifts_total = Some(6);
+    p.staff[0].history.shifts_worked = 2;
+    let s = solve_ok(&p);
+    assert_eq!(worked(&s, "P0").len(), 4);
+    flags(&p, &(0..5).map(|d| ("P0", d, "D")).collect::<Vec<_>>(), Family::TotalShifts);
+    for sl in &mut p.slots {
+        sl.target = 0;
+    }
+    p.staff[0].contract.min_shifts_total = Some(5);
+    let s = solve_ok(&p);
+    assert_eq!(worked(&s, "P0").len(), 3);
+    flags(&p, &[("P0", 0, "D")], Family::TotalShifts);
+}
+
+#[test]
+fn complete_weekends_hard() {
+    // day 0 is Monday; Saturday (5) wanted, Sunday (6) not: both or neither
+    let mut p = base(7, 1, 0);
+    for s in &mut p.slots {
+        if s.day == 5 && s.shift == "D" {
+            s.target = 1;
+            s.under_weight = 10.0;
+        }
+        s.over_weight = 3.0;
+    }
+    p.staff[0].contract.complete_weekends = true;
+    let s = solve_ok(&p);
+    assert_eq!(worked(&s, "P0").iter().map(|x| x.0).collect::<Vec<_>>(), vec![5, 6]);
+    assert_eq!(s.objective, 3.0);
+    flags(&p, &[("P0", 5, "D")], Family::CompleteWeekends);
+}
+
+#[test]
+fn hard_cover_minimum() {
+    // a minimum of 1 on every day shift; 2 people, one of them can work 2 days at most
+    let mut p = base(4, 2, 0);
+    only_day_shifts(&mut p);
+    for s in &mut p.slots {
+        if s.shift == "D" {
+            s.min = 1;
+            s.target = 1;
+        }
+    }
+    p.rules.cover_min_hard = true;
+    p.staff[0].contract.max_shifts_total = Some(2);
+    let s = solve_ok(&p);
+    assert!(s.slots.iter().filter(|x| x.shift == "D").all(|x| x.assigned >= 1));
+    assert_eq!(s.objective, 0.0);
+    let r = validate(&p, &roster(&p, &[("P0", 0, "D")]));
+    assert_eq!(r.hard.iter().filter(|v| v.family == Family::Cover).count(), 3);
+    // a slot below its hard minimum is not also costed below target
+    assert_eq!(r.cost_by_family.get(&Family::Cover), None);
+}

@@ -74,7 +74,12 @@ impl TestApp {
             ward_code: ward.map(str::to_owned),
             employee_number: staff.map(str::to_owned),
         };
-        conn.transaction(|c| issue(c, &req)).unwrap().secret
+        conn.transaction(|c| {
+            rota::db::lock_for_write(c).unwrap();
+            issue(c, &req)
+        })
+        .unwrap()
+        .secret
     }
 
     pub async fn call(

@@ -1,79 +1,180 @@
-//! `rota-solver curtois FILE... --time-limit S --threads N [--seed N] [--json] [--solutions DIR]`
+//! Stand-alone benchmark runner:
+//!
+//! - `rota-solver curtois FILE... [--time-limit S] [--threads N] [--seed N] [--json] [--solutions DIR]`
+//! - `rota-solver inrc2 DIR --history H --weeks A-B-C-D [--weeks …] [--time-limit S] [--threads N] [--seed N]
+//!   [--json] [--solutions DIR]`: INRC-II static instances of the dataset directory DIR
+//! - `rota-solver inrc2-check DIR --history H --weeks A-B-C-D SOL-FILE...`: validate official
+//!   per-week solution files (or one `nurse,day,shift,skill` CSV written by `--solutions`) and
+//!   print the report in the official validator's categories
 
-use rota_solver::bench::{format_table, run_curtois_with, BenchOptions};
+use rota_solver::bench::{format_table, run_curtois_with, run_inrc2_with, BenchOptions, BenchRow, Inrc2Instance};
+use rota_solver::formats::inrc2;
+use rota_solver::{validate, Solution};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str =
-    "usage: rota-solver curtois FILE... [--time-limit SECONDS] [--threads N] [--seed N] [--json] [--solutions DIR]";
+const USAGE: &str = "usage: rota-solver curtois FILE... [--time-limit SECONDS] [--threads N] [--seed N] [--json] [--solutions DIR]
+       rota-solver inrc2 DIR --history H --weeks A-B-C-D [--weeks ...] [--time-limit SECONDS] [--threads N] [--seed N] [--json] [--solutions DIR]
+       rota-solver inrc2-check DIR --history H --weeks A-B-C-D SOL-FILE...";
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("curtois") {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    }
-    let mut files = Vec::new();
-    let mut opts = BenchOptions::default();
-    let mut json = false;
-    let mut it = args.iter().skip(1);
-    while let Some(a) = it.next() {
+#[derive(Default)]
+struct Args {
+    opts: BenchOptions,
+    json: bool,
+    positional: Vec<String>,
+    history: Option<u32>,
+    weeks: Vec<Vec<u32>>,
+}
+
+fn parse_weeks(v: &str) -> Result<Vec<u32>, String> {
+    v.split('-').map(|w| w.parse::<u32>().map_err(|_| format!("bad week list {v}"))).collect()
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
+    let mut a = Args::default();
+    let mut it = args.iter();
+    while let Some(x) = it.next() {
         let mut value =
             |name: &str| -> Result<String, String> { it.next().cloned().ok_or(format!("{name} needs a value")) };
-        let r: Result<(), String> = match a.as_str() {
-            "--time-limit" => value(a).and_then(|v| {
-                v.parse::<f64>()
+        match x.as_str() {
+            "--time-limit" => {
+                let v = value(x)?;
+                a.opts.time_limit = v
+                    .parse::<f64>()
                     .ok()
                     .filter(|s| *s > 0.0 && s.is_finite())
                     .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                    .map(|d| opts.time_limit = d)
-                    .ok_or(format!("bad time limit {v}"))
-            }),
+                    .ok_or(format!("bad time limit {v}"))?;
+            }
             "--threads" => {
-                value(a).and_then(|v| v.parse().map(|n| opts.threads = n).map_err(|_| format!("bad threads {v}")))
+                let v = value(x)?;
+                a.opts.threads = v.parse().map_err(|_| format!("bad threads {v}"))?;
             }
-            "--seed" => value(a).and_then(|v| v.parse().map(|n| opts.seed = n).map_err(|_| format!("bad seed {v}"))),
-            "--solutions" => value(a).map(|v| opts.solutions_dir = Some(PathBuf::from(v))),
-            "--json" => {
-                json = true;
-                Ok(())
+            "--seed" => {
+                let v = value(x)?;
+                a.opts.seed = v.parse().map_err(|_| format!("bad seed {v}"))?;
             }
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return ExitCode::SUCCESS;
+            "--solutions" => a.opts.solutions_dir = Some(PathBuf::from(value(x)?)),
+            "--history" => {
+                let v = value(x)?;
+                a.history = Some(v.parse().map_err(|_| format!("bad history {v}"))?);
             }
-            f if f.starts_with("--") => Err(format!("unknown option {f}")),
-            f => {
-                files.push(PathBuf::from(f));
-                Ok(())
-            }
-        };
-        if let Err(e) = r {
+            "--weeks" => a.weeks.push(parse_weeks(&value(x)?)?),
+            "--json" => a.json = true,
+            "-h" | "--help" => return Ok(None),
+            f if f.starts_with("--") => return Err(format!("unknown option {f}")),
+            f => a.positional.push(f.to_string()),
+        }
+    }
+    Ok(Some(a))
+}
+
+fn print_row(json: bool, r: &BenchRow) {
+    if json {
+        if let Ok(s) = serde_json::to_string(r) {
+            println!("{s}");
+        }
+    } else {
+        eprintln!(
+            "{}: objective {:?} bound {:?} gap {:?}% in {:.1}s valid={}{}",
+            r.instance,
+            r.objective,
+            r.best_bound,
+            r.gap_to_best_known_pct,
+            r.wall_seconds,
+            r.validator_ok,
+            r.error.as_deref().map_or(String::new(), |e| format!(" error: {e}"))
+        );
+    }
+}
+
+fn inrc2_instances(a: &Args) -> Result<Vec<Inrc2Instance>, String> {
+    let [dir] = a.positional.as_slice() else { return Err("inrc2 needs exactly one dataset directory".into()) };
+    let history = a.history.ok_or("--history is required")?;
+    if a.weeks.is_empty() {
+        return Err("--weeks is required".into());
+    }
+    Ok(a.weeks.iter().map(|w| Inrc2Instance { dir: PathBuf::from(dir), history, weeks: w.clone() }).collect())
+}
+
+fn inrc2_check(a: &Args) -> Result<bool, String> {
+    let (dir, files) = a.positional.split_first().ok_or("inrc2-check needs a directory and solution files")?;
+    let history = a.history.ok_or("--history is required")?;
+    let [weeks] = a.weeks.as_slice() else { return Err("inrc2-check needs one --weeks".into()) };
+    let p = inrc2::read_instance(&PathBuf::from(dir), history, weeks).map_err(|e| e.to_string())?;
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    let sol = inrc2::read_solution_files(&p, &files).map_err(|e| e.to_string())?;
+    let rep = validate(&p, &Solution::from_assignments(sol));
+    let r = inrc2::report(&rep);
+    if a.json {
+        println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", r.to_text());
+        for v in &rep.hard {
+            eprintln!("hard: {:?} {:?} day {:?}: {}", v.family, v.staff, v.day, v.detail);
+        }
+    }
+    Ok(rep.is_feasible())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let a = match parse_args(rest) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
             eprintln!("{e}\n{USAGE}");
             return ExitCode::from(2);
         }
-    }
-    if files.is_empty() {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    }
-    let rows = run_curtois_with(&files, &opts, |r| {
-        if json {
-            if let Ok(s) = serde_json::to_string(r) {
-                println!("{s}");
+    };
+    let rows = match cmd.as_str() {
+        "curtois" => {
+            if a.positional.is_empty() {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
             }
-        } else {
-            eprintln!(
-                "{}: objective {:?} bound {:?} gap {:?}% in {:.1}s valid={}",
-                r.instance, r.objective, r.best_bound, r.gap_to_best_known_pct, r.wall_seconds, r.validator_ok
-            );
+            let files: Vec<PathBuf> = a.positional.iter().map(PathBuf::from).collect();
+            run_curtois_with(&files, &a.opts, |r| print_row(a.json, r))
         }
-    });
-    if !json {
+        "inrc2" => match inrc2_instances(&a) {
+            Ok(inst) => run_inrc2_with(&inst, &a.opts, |r| print_row(a.json, r)),
+            Err(e) => {
+                eprintln!("{e}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        "inrc2-check" => {
+            return match inrc2_check(&a) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        "-h" | "--help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if !a.json {
         print!("{}", format_table(&rows));
     }
-    if rows.iter().all(|r| r.error.is_none()) {
+    // a rejected INRC-II roster fails the run (Curtois: as before, errors only)
+    if rows.iter().all(|r| r.error.is_none() && (cmd == "curtois" || r.validator_ok)) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

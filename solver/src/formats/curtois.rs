@@ -27,6 +27,7 @@ pub const WARD: &str = "ward";
 /// Read a file from disk.
 pub fn read_file(path: &Path) -> Result<Problem, FormatError> {
     let text = std::fs::read_to_string(path).map_err(|e| FormatError {
+        file: String::new(),
         section: "file".into(),
         line: 0,
         message: format!("{}: {e}", path.display()),
@@ -41,7 +42,7 @@ struct Line<'a> {
 }
 
 fn err(section: &str, line: usize, message: impl Into<String>) -> FormatError {
-    FormatError { section: section.to_string(), line, message: message.into() }
+    FormatError { file: String::new(), section: section.to_string(), line, message: message.into() }
 }
 
 fn num<T: std::str::FromStr>(sec: &str, l: &Line<'_>, k: usize, what: &str) -> Result<T, FormatError> {
@@ -184,6 +185,7 @@ pub fn parse(name: &str, text: &str) -> Result<Problem, FormatError> {
                 min_rest_minutes: None,
                 max_weekends: Some(max_we),
                 max_nights: None,
+                ..Contract::default()
             },
             unavailable: Vec::new(),
             history: Default::default(),

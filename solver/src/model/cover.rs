@@ -1,7 +1,11 @@
 //! Cover: per slot, people assigned vs target (under/over slack), below min, above max.
+//! With `Rules::cover_min_hard` the minimum is a hard row.
 
 use super::{Builder, Lin};
 use crate::problem::Mode;
+
+/// Cost per missing person of a hard minimum that the current roster already breaks.
+const BROKEN_MIN_WEIGHT: f64 = 10_000.0;
 
 pub(super) fn add(b: &mut Builder<'_>) {
     let p = b.p;
@@ -36,7 +40,13 @@ pub(super) fn add(b: &mut Builder<'_>) {
             row.terms.push((o, -1.0));
             b.row(row, target, target);
         }
-        if s.min > 0 && p.rules.cover_below_min_weight > 0.0 {
+        if s.min > 0 && p.rules.cover_min_hard {
+            // Hard, unless the current roster breaks it: then a neighbourhood that cannot
+            // reach the minimum would be infeasible, so the row gets a slack expensive
+            // enough to be repaired first (a relaxation, so the full model's bound stays valid).
+            let mode = if n0 >= f64::from(s.min) - 1e-9 { Mode::Hard } else { Mode::Soft(BROKEN_MIN_WEIGHT) };
+            b.ge(lin.clone(), f64::from(s.min), mode, 1.0);
+        } else if s.min > 0 && p.rules.cover_below_min_weight > 0.0 {
             b.ge(lin.clone(), f64::from(s.min), Mode::Soft(p.rules.cover_below_min_weight), 1.0);
         }
         if let Some(mx) = s.max {

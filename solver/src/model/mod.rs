@@ -6,11 +6,15 @@
 //! a start value computed from the current roster so HiGHS gets a complete
 //! warm start.
 
+mod complete_weekends;
 mod cover;
+mod days_off;
 mod requests;
 mod sequences;
+mod shift_runs;
 mod stability;
 mod succession;
+mod total_shifts;
 mod weekends;
 mod workload;
 
@@ -210,6 +214,36 @@ impl<'a> Builder<'a> {
             }
         } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off {
             Some(Lin::constant(0.0))
+        } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off + 1 {
+            // the days off in a row are all of them: the day before was worked
+            Some(Lin::constant(1.0))
+        } else {
+            None
+        }
+    }
+
+    /// Works shift type `t` on day `j` (may be before day 0, from history); `None` = unknown.
+    /// Before day 0 the run of `last_shift` has `consecutive_same_shift` days (at least 1),
+    /// preceded by a day that is not of that type.
+    pub fn y_ext(&self, i: usize, j: i64, t: usize) -> Option<Lin> {
+        if j >= 0 {
+            return ((j as usize) < self.h()).then(|| self.y(i, j as usize, t));
+        }
+        let hist = &self.p.staff[i].history;
+        let back = (-j) as u32;
+        let zero = Some(Lin::constant(0.0));
+        if hist.consecutive_days_worked == 0 && back <= hist.consecutive_days_off {
+            return zero;
+        }
+        if hist.consecutive_days_worked > 0 && back == hist.consecutive_days_worked + 1 {
+            return zero;
+        }
+        let last = hist.last_shift.as_ref().and_then(|s| self.ix.shift_by_id.get(s)).copied()?;
+        let run = hist.consecutive_same_shift.max(1);
+        if back <= run {
+            Some(Lin::constant(f64::from(u8::from(last == t))))
+        } else if back == run + 1 && last == t {
+            zero
         } else {
             None
         }
@@ -283,8 +317,12 @@ pub(crate) fn build(p: &Problem, ix: &Index, scope: Scope<'_>) -> Result<Built, 
     requests::add(&mut b);
     workload::add(&mut b);
     sequences::add(&mut b);
+    days_off::add(&mut b);
+    shift_runs::add(&mut b);
+    total_shifts::add(&mut b);
     succession::add(&mut b);
     weekends::add(&mut b);
+    complete_weekends::add(&mut b);
     stability::add(&mut b);
 
     let mut x = Vec::new();
