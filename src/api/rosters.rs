@@ -97,6 +97,7 @@ pub async fn coverage(
 
 /// A job is visible to whoever may read its roster.
 fn job_for(conn: &mut crate::db::DbConnection, caller: &Caller, id: &str, action: Action) -> Result<Job, ServiceError> {
+    crate::services::policy::require(caller, crate::services::Family::Roster, action)?;
     let row = jobs::find(conn, id)?;
     match &row.roster_id {
         Some(roster) => {

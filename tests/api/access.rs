@@ -234,3 +234,67 @@ async fn tokens_are_stored_only_as_hashes_and_unknown_scopes_are_refused() {
         assert!(conn.transaction(|c| rota::services::auth::issue(c, &bad)).is_err(), "{bad:?}");
     }
 }
+
+/// Replace `{param}` segments of a documented path with a made-up id.
+fn concrete(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for ch in path.chars() {
+        match ch {
+            '{' => {
+                in_param = true;
+                out.push_str("some-id");
+            }
+            '}' => in_param = false,
+            c if !in_param => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_documented_operation_needs_a_token_and_integrations_are_refused_staff_work() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let doc = serde_json::to_value(rota::api::openapi::build()).unwrap();
+    let integration = app.token(TokenRole::Integration, None, None, None);
+    let open = ["/api/v1/health", "/api/v1/ready", "/api/v1/openapi.json", "/api/v1/calendar/{token}.ics"];
+    // Rosters, jobs, self-service and staff requests are closed to service accounts.
+    let closed = [
+        "/api/v1/rosters",
+        "/api/v1/jobs",
+        "/api/v1/me/",
+        "/api/v1/time-off-requests",
+        "/api/v1/open-shifts",
+        "/api/v1/swap-requests",
+        "/api/v1/offer-requests",
+        "/api/v1/manager/",
+    ];
+    let (mut unauthorised, mut forbidden) = (0, 0);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if open.contains(&path.as_str()) {
+            continue;
+        }
+        let url = concrete(path);
+        for (method, op) in item.as_object().unwrap() {
+            let method = match method.as_str() {
+                "get" => Method::GET,
+                "post" => Method::POST,
+                "put" => Method::PUT,
+                "delete" => Method::DELETE,
+                _ => continue,
+            };
+            let res = app.call(method.clone(), None, &url, None, None).await;
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+            unauthorised += 1;
+            if closed.iter().any(|c| path.starts_with(c)) && op.get("requestBody").is_none() {
+                let res = app.call(method.clone(), Some(&integration), &url, None, Some("\"1\"")).await;
+                assert_eq!(res.status(), StatusCode::FORBIDDEN, "integration {method} {path}");
+                forbidden += 1;
+            }
+        }
+    }
+    assert!(unauthorised > 90, "{unauthorised}");
+    assert!(forbidden > 30, "{forbidden}");
+}

@@ -47,6 +47,12 @@ pub(crate) fn staff_name(conn: &mut DbConnection, staff_id: &str) -> Result<Stri
         .ok_or_else(|| ServiceError::field("staff_id", "no such staff member"))
 }
 
+/// Staff requests are for staff, managers and admins: 403 for anyone else before anything is
+/// looked up.
+pub(crate) fn may_use(caller: &Caller) -> Result<(), ServiceError> {
+    policy::require(caller, Family::Request, Action::Read).map(|_| ())
+}
+
 /// A manager (or admin) of `ward_id` on `site_id` decides; staff never approve anything.
 pub(crate) fn require_manager(caller: &Caller, site_id: &str, ward_id: Option<&str>) -> Result<(), ServiceError> {
     if matches!(caller, Caller::Staff { .. }) {

@@ -230,6 +230,7 @@ fn insert(
 
 /// A manager posts an open shift by hand.
 pub fn create(conn: &mut DbConnection, caller: &Caller, input: &OpenShiftInput) -> Result<OpenShift, ServiceError> {
+    super::may_use(caller)?;
     let site_id: String = wards::table
         .find(&input.ward_id)
         .select(wards::site_id)
@@ -345,6 +346,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, f: &OpenShiftFilter) -> Re
 }
 
 pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<OpenShift, ServiceError> {
+    super::may_use(caller)?;
     let row = find(conn, id)?;
     if let Caller::Staff { site_id, .. } = caller {
         if *site_id != row.site_id {
@@ -500,6 +502,7 @@ pub fn decide(
     approve: bool,
     input: &DecisionInput,
 ) -> Result<OpenShiftClaim, ServiceError> {
+    super::may_use(caller)?;
     let shift = find(conn, id)?;
     require_manager(caller, &shift.site_id, Some(&shift.ward_id))?;
     let note = input.note();
@@ -541,6 +544,7 @@ pub fn withdraw(
 
 /// The requests for one open shift: managers see all, staff their own.
 pub fn claims(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Vec<OpenShiftClaim>, ServiceError> {
+    super::may_use(caller)?;
     let shift = find(conn, id)?;
     let mut q = open_shift_claims::table
         .filter(open_shift_claims::open_shift_id.eq(id))

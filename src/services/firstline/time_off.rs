@@ -220,6 +220,7 @@ pub fn request(conn: &mut DbConnection, caller: &Caller, input: &TimeOffInput) -
 }
 
 pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<TimeOffRequest, ServiceError> {
+    super::may_use(caller)?;
     let row = find_row(conn, id)?;
     let ward = home_ward(conn, &row.1)?;
     may_read(caller, &row.2, ward.as_deref(), &[&row.1])?;
@@ -299,6 +300,7 @@ pub fn decide(
     approve: bool,
     input: &DecisionInput,
 ) -> Result<TimeOffRequest, ServiceError> {
+    super::may_use(caller)?;
     let row = find_row(conn, id)?;
     let ward = home_ward(conn, &row.1)?;
     require_manager(caller, &row.2, ward.as_deref())?;
@@ -353,6 +355,7 @@ pub fn replan_inputs(
     caller: &Caller,
     id: &str,
 ) -> Result<Vec<(String, crate::services::rostering::repair::CallOutInput)>, ServiceError> {
+    super::may_use(caller)?;
     let row = find_row(conn, id)?;
     let ward = home_ward(conn, &row.1)?;
     require_manager(caller, &row.2, ward.as_deref())?;

@@ -305,6 +305,7 @@ fn insert(
 }
 
 pub fn get(conn: &mut DbConnection, caller: &Caller, kind: &str, id: &str) -> Result<ShiftTrade, ServiceError> {
+    super::may_use(caller)?;
     let t = find(conn, kind, id)?;
     may_read(caller, &t.site_id, Some(&t.ward_id), &[&t.requester_id, &t.recipient_id])?;
     view(conn, t)
@@ -401,6 +402,7 @@ pub fn decline(
     id: &str,
     input: &DecisionInput,
 ) -> Result<ShiftTrade, ServiceError> {
+    super::may_use(caller)?;
     let t = find(conn, kind, id)?;
     let note = input.note();
     match caller {
@@ -456,6 +458,7 @@ pub fn approve(
     id: &str,
     input: &DecisionInput,
 ) -> Result<ShiftTrade, ServiceError> {
+    super::may_use(caller)?;
     let t = find(conn, kind, id)?;
     require_manager(caller, &t.site_id, Some(&t.ward_id))?;
     expect_status(noun(kind), &t.status, &[ACCEPTED], "approve")?;
