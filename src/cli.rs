@@ -133,6 +133,27 @@ pub enum BenchSuite {
         #[arg(long)]
         solutions: Option<PathBuf>,
     },
+    /// A seeded generated hospital problem solved directly (no database): objective, HiGHS's
+    /// bound and the validator's verdict.
+    Hospital {
+        #[arg(long, default_value_t = 1000)]
+        staff: usize,
+        #[arg(long, default_value_t = 20)]
+        wards: usize,
+        #[arg(long, default_value_t = 4)]
+        weeks: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 120)]
+        time_limit: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: u32,
+        #[arg(long)]
+        json: bool,
+        /// Write the roster as DIR/<instance>.csv (staff,day,shift,ward,skill).
+        #[arg(long)]
+        solutions: Option<PathBuf>,
+    },
     /// INRC-II static instances: one row per week sequence (e.g. --weeks 1-2-3-3 --weeks 6-2-9-1).
     Inrc2 {
         /// Dataset directory with Sc-*, H0-* and WD-* files, e.g. ../shared/benchmarks/inrc2/data/n005w4
@@ -299,6 +320,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let options = bench_options(time_limit, threads, seed, solutions);
             let rows = rota_solver::bench::run_curtois_with(&files, &options, print_row);
             print_rows(&rows, json)?;
+        }
+        Command::Bench {
+            suite: BenchSuite::Hospital { staff, wards, weeks, seed, time_limit, threads, json, solutions },
+        } => {
+            let spec = rota_solver::generate::HospitalSpec { staff, wards, weeks, seed };
+            let row = rota_solver::bench::run_hospital(&spec, &bench_options(time_limit, threads, seed, solutions));
+            print_row(&row);
+            if let (Some(objective), Some(bound)) = (row.objective, row.best_bound) {
+                eprintln!("gap to HiGHS's bound: {:.2} %", (objective - bound) / objective.abs().max(1e-9) * 100.0);
+            }
+            print_rows(std::slice::from_ref(&row), json)?;
         }
         Command::Bench {
             suite: BenchSuite::Inrc2 { dir, history, weeks, time_limit, threads, seed, json, solutions },

@@ -181,6 +181,25 @@ pub fn run_curtois_with(files: &[PathBuf], opts: &BenchOptions, mut each: impl F
         .collect()
 }
 
+fn hospital_csv(assignments: &[Assignment]) -> String {
+    let mut csv = String::from("staff,day,shift,ward,skill\n");
+    let mut a = assignments.to_vec();
+    a.sort();
+    for x in &a {
+        let _ = writeln!(csv, "{},{},{},{},{}", x.staff, x.day, x.shift, x.ward, x.skill.as_deref().unwrap_or(""));
+    }
+    csv
+}
+
+/// Generate a hospital ([`crate::generate::hospital`]) and solve it: one row, no best-known value
+/// (the gap is to HiGHS's bound).
+pub fn run_hospital(spec: &crate::generate::HospitalSpec, opts: &BenchOptions) -> BenchRow {
+    let problem = crate::generate::hospital(spec);
+    let mut row = empty_row(problem.name.clone(), None);
+    solve_into(&mut row, &problem, opts, hospital_csv);
+    row
+}
+
 fn opt(v: Option<f64>, prec: usize) -> String {
     v.map_or_else(|| "–".to_string(), |x| format!("{x:.prec$}"))
 }

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod formats;
+pub mod generate;
 mod model;
 pub mod problem;
 mod search;

@@ -464,3 +464,20 @@ fn hard_cover_minimum() {
     // a slot below its hard minimum is not also costed below target
     assert_eq!(r.cost_by_family.get(&Family::Cover), None);
 }
+
+#[test]
+fn generated_hospitals_are_reproducible_valid_and_solve_clean() {
+    use rota_solver::generate::{hospital, HospitalSpec};
+    let spec = HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 };
+    let p = hospital(&spec);
+    assert_eq!(p, hospital(&spec), "same seed, same problem");
+    assert_ne!(p, hospital(&HospitalSpec { seed: 6, ..spec.clone() }));
+    assert_eq!(p.staff.len(), 60);
+    assert_eq!(p.horizon_days, 14);
+    assert!(p.check().is_ok());
+    let o = SolveOptions { time_limit: Duration::from_secs(4), ..SolveOptions::default() };
+    let s = solve(&p, &o).unwrap();
+    let r = validate(&p, &s);
+    assert!(r.is_feasible(), "{:?}", r.hard);
+    assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
+}
