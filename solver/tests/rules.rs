@@ -471,7 +471,7 @@ fn generated_hospitals_are_reproducible_valid_and_solve_clean() {
     let spec = HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 };
     let p = hospital(&spec);
     assert_eq!(p, hospital(&spec), "same seed, same problem");
-    assert_ne!(p, hospital(&HospitalSpec { seed: 6, ..spec.clone() }));
+    assert_ne!(p, hospital(&HospitalSpec { seed: 6, ..spec }));
     assert_eq!(p.staff.len(), 60);
     assert_eq!(p.horizon_days, 14);
     assert!(p.check().is_ok());
