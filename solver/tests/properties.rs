@@ -243,49 +243,41 @@ fn opts() -> SolveOptions {
     SolveOptions { time_limit: Duration::from_secs(20), ..SolveOptions::default() }
 }
 
+/// The solver's roster passes the validator, both objectives agree, and an optimal answer's
+/// MILP objective and bound agree with it up to HiGHS's tolerance.
+fn solved_roster_agrees_with_the_validator(p: &Problem) -> Result<(), TestCaseError> {
+    prop_assert!(p.check().is_ok(), "{:?}", p.check());
+    let s = solve(p, &opts()).unwrap();
+    let r = validate(p, &s);
+    prop_assert!(r.is_feasible(), "{:?}", r.hard);
+    prop_assert!((r.objective - s.objective).abs() < 1e-6);
+    if s.status == SolveStatus::Optimal {
+        // The raw MILP objective is HiGHS's floating-point value: binaries are integral only
+        // up to its 1e-6 tolerance, so 818 can come back as 817.999998. The reported
+        // objective (the validator's, checked exactly above) is what users see.
+        let tolerance = 1e-6 * (1.0 + s.objective.abs());
+        if let Some(m) = s.model_objective {
+            prop_assert!((m - s.objective).abs() <= tolerance, "model {} validator {}", m, s.objective);
+        }
+        if let Some(b) = s.best_bound {
+            prop_assert!(b <= s.objective + tolerance);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 40, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn solution_is_valid_and_objectives_agree(seed in any::<u64>()) {
-        let p = random_problem(seed);
-        prop_assert!(p.check().is_ok(), "{:?}", p.check());
-        let s = solve(&p, &opts()).unwrap();
-        let r = validate(&p, &s);
-        prop_assert!(r.is_feasible(), "{:?}", r.hard);
-        prop_assert!((r.objective - s.objective).abs() < 1e-6);
-        if s.status == SolveStatus::Optimal {
-            // The raw MILP objective is HiGHS's floating-point value: binaries are integral only
-            // up to its 1e-6 tolerance, so 818 can come back as 817.999998. The reported
-            // objective (the validator's, checked exactly above) is what users see.
-            let tolerance = 1e-6 * (1.0 + s.objective.abs());
-            if let Some(m) = s.model_objective {
-                prop_assert!((m - s.objective).abs() <= tolerance, "model {} validator {}", m, s.objective);
-            }
-            if let Some(b) = s.best_bound {
-                prop_assert!(b <= s.objective + tolerance);
-            }
-        }
+        solved_roster_agrees_with_the_validator(&random_problem(seed))?;
     }
 
     /// The families added for INRC-II: the model's optimum is the validator's objective.
     #[test]
     fn new_families_agree(seed in any::<u64>()) {
-        let p = random_problem_new_families(seed);
-        prop_assert!(p.check().is_ok(), "{:?}", p.check());
-        let s = solve(&p, &opts()).unwrap();
-        let r = validate(&p, &s);
-        prop_assert!(r.is_feasible(), "{:?}", r.hard);
-        prop_assert!((r.objective - s.objective).abs() < 1e-6);
-        if s.status == SolveStatus::Optimal {
-            let tolerance = 1e-6 * (1.0 + s.objective.abs());
-            if let Some(m) = s.model_objective {
-                prop_assert!((m - s.objective).abs() <= tolerance, "model {} validator {}", m, s.objective);
-            }
-            if let Some(b) = s.best_bound {
-                prop_assert!(b <= s.objective + tolerance);
-            }
-        }
+        solved_roster_agrees_with_the_validator(&random_problem_new_families(seed))?;
     }
 
     #[test]
