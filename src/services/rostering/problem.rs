@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use rota_solver::{Contract, Mode, Problem, Qualification, Rules, ShiftType, Slot, Staff};
+use rota_solver::{Contract, Mode, Problem, Qualification, Request, Rules, ShiftType, Slot, Staff};
 
 use crate::db::models::{CredentialRow, ShiftTemplateRow, StaffRow, UnavailabilityRow};
 use crate::db::schema::{credentials, shift_templates, sites, staff, staff_wards, unavailability};
@@ -23,6 +23,8 @@ const UNDER_TARGET_WEIGHT: f64 = 100.0;
 const OVER_TARGET_WEIGHT: f64 = 5.0;
 /// Cost per minute a contract's minimum hours over the horizon are not met.
 const MIN_HOURS_WEIGHT: f64 = 0.05;
+/// Cost of working a day someone asked to have off (leave requested, not yet approved).
+pub const DAY_OFF_REQUEST_WEIGHT: f64 = 40.0;
 /// Cost weight on the hourly rate, so that cheaper cover wins a tie.
 const COST_WEIGHT: f64 = 0.01;
 
@@ -175,10 +177,24 @@ pub fn build(
         .load(conn)?;
     let leave: Vec<UnavailabilityRow> = unavailability::table
         .filter(unavailability::staff_id.eq_any(&ids))
-        .filter(unavailability::status.eq(UnavailabilityStatus::Approved.as_str()))
+        .filter(
+            unavailability::status
+                .eq_any([UnavailabilityStatus::Approved.as_str(), UnavailabilityStatus::Requested.as_str()]),
+        )
         .filter(unavailability::archived_at.is_null())
         .select(UnavailabilityRow::as_select())
         .load(conn)?;
+    // Leave asked for through the self-service requests and not decided yet.
+    let pending_leave: Vec<(String, NaiveDate, NaiveDate)> = {
+        use crate::db::schema::time_off_requests as t;
+        t::table
+            .filter(t::staff_id.eq_any(&ids))
+            .filter(t::status.eq(crate::services::firstline::PENDING))
+            .filter(t::start_date.le(end))
+            .filter(t::end_date.ge(start))
+            .select((t::staff_id, t::start_date, t::end_date))
+            .load(conn)?
+    };
     let weeks = f64::from(horizon_days) / 7.0;
     // Limits "per 4 weeks" scale with the horizon, rounding up: a one-week roster of someone
     // allowed 2 weekends in 4 may still work its weekend.
@@ -217,26 +233,35 @@ pub fn build(
         }
         let mut unavailable = Vec::new();
         for l in leave.iter().filter(|l| l.staff_id == p.id) {
-            for day in 0..horizon_days {
-                let date = built.date_of(day);
-                let off = match (l.start_date, l.end_date, l.starts_at, l.ends_at) {
-                    (Some(a), Some(b), _, _) => a <= date && date <= b,
-                    (_, _, Some(a), Some(b)) => {
-                        let day_start =
-                            crate::domain::shifts::resolve_local(tz, date.and_hms_opt(0, 0, 0).unwrap_or_default());
-                        let next = crate::domain::shifts::resolve_local(
-                            tz,
-                            (date + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default(),
-                        );
-                        a.and_utc() < next && b.and_utc() > day_start
-                    }
-                    _ => false,
-                };
-                if off {
-                    unavailable.push(day);
+            let days = days_touched(&built, tz, l);
+            if l.status == UnavailabilityStatus::Approved.as_str() {
+                unavailable.extend(days);
+            } else {
+                // Asked for, not yet approved: a wish the roster should keep if it can.
+                for day in days {
+                    built.problem.requests.push(Request {
+                        staff: p.id.clone(),
+                        day,
+                        shift: None,
+                        work: false,
+                        weight: DAY_OFF_REQUEST_WEIGHT,
+                    });
                 }
             }
         }
+        for r in pending_leave.iter().filter(|r| r.0 == p.id) {
+            let days: Vec<u32> = (0..horizon_days).filter(|d| (r.1..=r.2).contains(&built.date_of(*d))).collect();
+            for day in days {
+                built.problem.requests.push(Request {
+                    staff: p.id.clone(),
+                    day,
+                    shift: None,
+                    work: false,
+                    weight: DAY_OFF_REQUEST_WEIGHT,
+                });
+            }
+        }
+        unavailable.sort_unstable();
         unavailable.dedup();
         built.roles.insert(p.id.clone(), p.primary_role_id.clone());
         built.problem.staff.push(Staff {
@@ -251,6 +276,26 @@ pub fn build(
     }
     history_from_published(conn, site_id, &mut built)?;
     Ok(built)
+}
+
+/// The roster days an unavailability touches (whole local days, or any part of a day for an
+/// exact UTC range).
+fn days_touched(built: &BuiltProblem, tz: Tz, l: &UnavailabilityRow) -> Vec<u32> {
+    (0..built.problem.horizon_days)
+        .filter(|day| {
+            let date = built.date_of(*day);
+            match (l.start_date, l.end_date, l.starts_at, l.ends_at) {
+                (Some(a), Some(b), _, _) => a <= date && date <= b,
+                (_, _, Some(a), Some(b)) => {
+                    let midnight = |d: NaiveDate| {
+                        crate::domain::shifts::resolve_local(tz, d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                    };
+                    a.and_utc() < midnight(date + chrono::Duration::days(1)) && b.and_utc() > midnight(date)
+                }
+                _ => false,
+            }
+        })
+        .collect()
 }
 
 /// How far back the published roster before the horizon is read.

@@ -30,6 +30,10 @@ pub struct PersonLoad {
     pub utilisation: f64,
     pub nights: usize,
     pub weekends: usize,
+    /// Days this person asked to have off (leave requested, not yet approved) …
+    pub days_off_asked: usize,
+    /// … and how many of them the roster leaves free.
+    pub days_off_granted: usize,
 }
 
 /// Spread of one measure across the people on the roster.
@@ -92,6 +96,10 @@ pub fn workload(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
         .map(|t| (t.id.clone(), (t.unpaid_break_minutes, t.pattern().is_night())))
         .collect();
     let ids = roster_staff_ids(conn, &roster)?;
+    // The wishes the solver was asked to respect, as it sees them.
+    let built = super::edit::problem_of(conn, &roster)?;
+    let asked: Vec<(String, chrono::NaiveDate)> =
+        built.problem.requests.iter().filter(|r| !r.work).map(|r| (r.staff.clone(), built.date_of(r.day))).collect();
     let people: Vec<(String, String, String, f64, f64)> = staff::table
         .filter(staff::id.eq_any(&ids))
         .order(staff::employee_number.asc())
@@ -112,6 +120,8 @@ pub fn workload(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
             }
         }
         let hours = minutes as f64 / 60.0;
+        let wishes: Vec<chrono::NaiveDate> = asked.iter().filter(|(s, _)| *s == id).map(|(_, d)| *d).collect();
+        let granted = wishes.iter().filter(|d| !mine.iter().any(|r| r.date == **d)).count();
         let max = max_week * weeks;
         out.push(PersonLoad {
             staff_id: id,
@@ -124,6 +134,8 @@ pub fn workload(conn: &mut DbConnection, caller: &Caller, roster_id: &str) -> Re
             utilisation: if max > 0.0 { hours / max } else { 0.0 },
             nights,
             weekends: weekends.len(),
+            days_off_asked: wishes.len(),
+            days_off_granted: granted,
         });
     }
     let column = |f: &dyn Fn(&PersonLoad) -> f64| out.iter().map(f).collect::<Vec<f64>>();
