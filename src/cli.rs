@@ -469,9 +469,9 @@ fn schedule(
     let files = crate::export::write_all(out, &weeks, formats).map_err(|e| anyhow::anyhow!(e))?;
     let short: i32 = weeks.iter().flat_map(|w| &w.cover).map(|c| (c.required - c.assigned).max(0)).sum();
     eprintln!(
-        "roster {roster_id}: {} shifts, objective {}, {} short of minimum; {} files in {}",
+        "roster {roster_id}: {} shifts, objective {:.1}, {} short of minimum; {} files in {}",
         result["assignments"],
-        result["objective"],
+        result["objective"].as_f64().unwrap_or_default(),
         short,
         files.len(),
         out.display()
