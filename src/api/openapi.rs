@@ -254,10 +254,18 @@ fn crud_paths(mut paths: PathsBuilder) -> PathsBuilder {
     paths
 }
 
-fn ward_view(summary: &str, schema: &str, access: &str) -> PathItem {
+/// `{"items": [schema]}`: the shape of every unpaged list answer.
+fn items_response(summary: &str, schema: &str) -> utoipa::openapi::Response {
     let items = ObjectBuilder::new()
         .property("items", ArrayBuilder::new().items(Ref::from_schema_name(schema)))
         .required("items");
+    ResponseBuilder::new()
+        .description(summary)
+        .content("application/json", ContentBuilder::new().schema(Some(items)).build())
+        .build()
+}
+
+fn ward_view(summary: &str, schema: &str, access: &str) -> PathItem {
     let op = OperationBuilder::new()
         .tag("ward plans")
         .summary(Some(summary))
@@ -265,13 +273,7 @@ fn ward_view(summary: &str, schema: &str, access: &str) -> PathItem {
         .parameter(string_param("id", ParameterIn::Path, true, "The ward's id"))
         .parameter(string_param("from", ParameterIn::Query, true, "First local date (YYYY-MM-DD)"))
         .parameter(string_param("to", ParameterIn::Query, true, "Last local date, inclusive (at most 366 days)"))
-        .response(
-            "200",
-            ResponseBuilder::new()
-                .description(summary)
-                .content("application/json", ContentBuilder::new().schema(Some(items)).build())
-                .build(),
-        )
+        .response("200", items_response(summary, schema))
         .response("400", problem("Bad or missing date"))
         .response("404", problem("No such ward"))
         .response("422", problem("Date range invalid"));
@@ -312,18 +314,7 @@ fn operation(
         op = op.request_body(Some(RequestBodyBuilder::new().content("application/json", json(schema)).build()));
     }
     let ok_response = match ok_schema {
-        Some(schema) if schema.starts_with('[') => {
-            let items = ObjectBuilder::new()
-                .property(
-                    "items",
-                    ArrayBuilder::new().items(Ref::from_schema_name(schema.trim_matches(&['[', ']'][..]))),
-                )
-                .required("items");
-            ResponseBuilder::new()
-                .description(summary)
-                .content("application/json", ContentBuilder::new().schema(Some(items)).build())
-                .build()
-        }
+        Some(schema) if schema.starts_with('[') => items_response(summary, schema.trim_matches(&['[', ']'][..])),
         Some(schema) => ok(summary, schema),
         None => ResponseBuilder::new().description(summary).build(),
     };
@@ -823,12 +814,9 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
     let job = || ("id", ParameterIn::Path, true, "The job's id");
     let assignment = || ("assignment_id", ParameterIn::Path, true, "The assignment's id");
     let if_match = || ("If-Match", ParameterIn::Header, true, "The roster's ETag");
-    let filters = [
-        ("ward_id", ParameterIn::Query, false, "Only this ward"),
-        ("staff_id", ParameterIn::Query, false, "Only this person"),
-        ("from", ParameterIn::Query, false, "First local date"),
-        ("to", ParameterIn::Query, false, "Last local date"),
-    ];
+    let ward = || ("ward_id", ParameterIn::Query, false, "Only this ward");
+    let from = || ("from", ParameterIn::Query, false, "First local date");
+    let to = || ("to", ParameterIn::Query, false, "Last local date");
     let mut collection = roster_op(HttpMethod::Get, "List rosters", &[], None, "200", Some("[Roster]"));
     collection.merge_operations(roster_op(
         HttpMethod::Post,
@@ -838,8 +826,7 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
         "201",
         Some("Roster"),
     ));
-    let mut assignment_params = vec![id()];
-    assignment_params.extend(filters);
+    let assignment_params = [id(), ward(), ("staff_id", ParameterIn::Query, false, "Only this person"), from(), to()];
     let mut assignments = roster_op(
         HttpMethod::Get,
         "Assignments, local and UTC",
@@ -851,7 +838,7 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
     assignments.merge_operations(roster_op(
         HttpMethod::Post,
         "Add an assignment to a draft (If-Match); 422 lists each rule it breaks",
-        &[id(), ("If-Match", ParameterIn::Header, true, "The roster's ETag")],
+        &[id(), if_match()],
         Some("AssignmentInput"),
         "201",
         Some("EditOutcome"),
@@ -875,7 +862,7 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             roster_op(
                 HttpMethod::Post,
                 "Publish a solved draft (If-Match required; 409 if already published, 412 if stale)",
-                &[id(), ("If-Match", ParameterIn::Header, true, "The roster's ETag")],
+                &[id(), if_match()],
                 None,
                 "200",
                 Some("Roster"),
@@ -909,11 +896,7 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             roster_op(
                 HttpMethod::Delete,
                 "Remove an assignment from a draft (If-Match)",
-                &[
-                    id(),
-                    ("assignment_id", ParameterIn::Path, true, "The assignment's id"),
-                    ("If-Match", ParameterIn::Header, true, "The roster's ETag"),
-                ],
+                &[id(), assignment(), if_match()],
                 None,
                 "200",
                 Some("EditOutcome"),
@@ -924,12 +907,7 @@ fn roster_paths(paths: PathsBuilder) -> PathsBuilder {
             roster_op(
                 HttpMethod::Get,
                 "Required against assigned per shift, role and skill (query ward_id, from, to)",
-                &[
-                    id(),
-                    ("ward_id", ParameterIn::Query, false, "Only this ward"),
-                    ("from", ParameterIn::Query, false, "First local date"),
-                    ("to", ParameterIn::Query, false, "Last local date"),
-                ],
+                &[id(), ward(), from(), to()],
                 None,
                 "200",
                 Some("[CoverageLine]"),

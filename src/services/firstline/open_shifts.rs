@@ -358,8 +358,8 @@ pub fn get(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<OpenShi
     view(conn, row)
 }
 
-/// Would giving `staff_id` this shift break a rule for them? 422 with each rule if so.
-fn vet_for(
+/// The change that gives `staff_id` a place on this open shift (not yet checked).
+fn place_for(
     conn: &mut DbConnection,
     shift: &OpenShiftRow,
     staff_id: &str,
@@ -379,7 +379,6 @@ fn vet_for(
         skill_id: shift.skill_id.as_deref(),
     };
     let row = edit::new_row(conn, &built, &roster.record.id, &place)?;
-    edit::vet(conn, &roster, &built, &Check::Published { receivers: &[staff_id] }, &[], std::slice::from_ref(&row))?;
     let change = Change { remove: vec![], add: vec![row], actor: "", action: "open_shift_filled", detail: json!({}) };
     Ok((roster, built, change))
 }
@@ -396,7 +395,9 @@ pub fn claim(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<OpenS
     if view_of.start_utc <= Utc::now() {
         return Err(ServiceError::Conflict("this shift has already started".into()));
     }
-    vet_for(conn, &shift, staff_id)?;
+    // Would the place break a rule for them? 422 with each rule if so.
+    let (roster, built, change) = place_for(conn, &shift, staff_id)?;
+    edit::vet(conn, &roster, &built, &Check::Published { receivers: &[staff_id] }, &[], &change.add)?;
     let now = crate::services::now();
     let claim_id = crate::services::new_id();
     diesel::insert_into(open_shift_claims::table)
@@ -454,7 +455,8 @@ fn approve_claim(
     )
     .set(open_shifts::status.eq(FILLED))
     .execute(conn)?;
-    let (roster, built, mut change) = vet_for(conn, shift, &claim.staff_id)?;
+    // Checked once, by `edit::apply`.
+    let (roster, built, mut change) = place_for(conn, shift, &claim.staff_id)?;
     change.actor = actor;
     change.detail = json!({ "open_shift_id": shift.id, "request_id": claim_id, "staff_id": claim.staff_id });
     edit::apply(conn, &roster, &built, None, &Check::Published { receivers: &[&claim.staff_id] }, change)?;

@@ -157,15 +157,35 @@ fn view(conn: &mut DbConnection, t: TradeRow) -> Result<ShiftTrade, ServiceError
     })
 }
 
-/// The roster change a trade makes, checked for the people who receive a shift.
-fn planned(
+/// The roster change a trade makes.
+struct Plan {
+    built: BuiltProblem,
+    remove: Vec<RosterAssignmentRow>,
+    add: Vec<RosterAssignmentRow>,
+}
+
+impl Plan {
+    /// The people who receive a shift: no rule may break for them.
+    fn receivers(&self) -> Vec<&str> {
+        self.add.iter().map(|r| r.staff_id.as_str()).collect()
+    }
+
+    /// 422 with each rule the change would break for the receivers; writes nothing.
+    fn check(&self, conn: &mut DbConnection, roster: &Roster) -> Result<(), ServiceError> {
+        let receivers = self.receivers();
+        edit::vet(conn, roster, &self.built, &Check::Published { receivers: &receivers }, &self.remove, &self.add)?;
+        Ok(())
+    }
+}
+
+fn plan(
     conn: &mut DbConnection,
     t_kind: &str,
     mine: &RosterAssignmentRow,
     recipient: &str,
     theirs: Option<&RosterAssignmentRow>,
     roster: &Roster,
-) -> Result<(BuiltProblem, Vec<RosterAssignmentRow>, Vec<RosterAssignmentRow>), ServiceError> {
+) -> Result<Plan, ServiceError> {
     let built = edit::problem_of(conn, roster)?;
     let mut remove = vec![mine.clone()];
     let mut add = vec![edit::reassigned(conn, &built, mine, recipient)?];
@@ -174,9 +194,7 @@ fn planned(
         add.push(edit::reassigned(conn, &built, theirs, &mine.staff_id)?);
         remove.push(theirs.clone());
     }
-    let receivers: Vec<&str> = add.iter().map(|r| r.staff_id.as_str()).collect();
-    edit::vet(conn, roster, &built, &Check::Published { receivers: &receivers }, &remove, &add)?;
-    Ok((built, remove, add))
+    Ok(Plan { built, remove, add })
 }
 
 /// Both shifts, still upcoming and on the same published roster.
@@ -209,6 +227,20 @@ fn reason(e: &ServiceError) -> String {
     }
 }
 
+/// The caller's own upcoming shift on a published roster (403 for someone else's).
+fn my_upcoming_shift(
+    conn: &mut DbConnection,
+    me_id: &str,
+    assignment_id: &str,
+    verb: &str,
+) -> Result<(RosterAssignmentRow, Roster), ServiceError> {
+    let (mine, roster) = upcoming_shift(conn, assignment_id, "assignment_id")?;
+    if mine.staff_id != me_id {
+        return Err(ServiceError::Forbidden(format!("you can only {verb} your own shifts")));
+    }
+    Ok((mine, roster))
+}
+
 /// A staff member asks a colleague to swap shifts.
 pub fn request_swap(
     conn: &mut DbConnection,
@@ -216,10 +248,7 @@ pub fn request_swap(
     input: &SwapRequestInput,
 ) -> Result<ShiftTrade, ServiceError> {
     let (me_id, _) = me(caller)?;
-    let (mine, roster) = upcoming_shift(conn, &input.assignment_id, "assignment_id")?;
-    if mine.staff_id != me_id {
-        return Err(ServiceError::Forbidden("you can only swap your own shifts".into()));
-    }
+    let (mine, roster) = my_upcoming_shift(conn, me_id, &input.assignment_id, "swap")?;
     let (theirs, other_roster) = upcoming_shift(conn, &input.recipient_assignment_id, "recipient_assignment_id")?;
     if other_roster.record.id != roster.record.id {
         return Err(ServiceError::field("recipient_assignment_id", "is on another roster"));
@@ -227,7 +256,7 @@ pub fn request_swap(
     if theirs.staff_id == me_id {
         return Err(ServiceError::field("recipient_assignment_id", "is your own shift"));
     }
-    planned(conn, SWAP, &mine, &theirs.staff_id, Some(&theirs), &roster)?;
+    plan(conn, SWAP, &mine, &theirs.staff_id, Some(&theirs), &roster)?.check(conn, &roster)?;
     insert(conn, SWAP, &roster, &mine, &theirs.staff_id, Some(&theirs.id), input.message.as_deref())
 }
 
@@ -238,10 +267,7 @@ pub fn request_offer(
     input: &OfferRequestInput,
 ) -> Result<ShiftTrade, ServiceError> {
     let (me_id, site_id) = me(caller)?;
-    let (mine, roster) = upcoming_shift(conn, &input.assignment_id, "assignment_id")?;
-    if mine.staff_id != me_id {
-        return Err(ServiceError::Forbidden("you can only offer your own shifts".into()));
-    }
+    let (mine, roster) = my_upcoming_shift(conn, me_id, &input.assignment_id, "offer")?;
     let recipient_site: Option<String> =
         staff::table.find(&input.recipient_id).select(staff::site_id).first(conn).optional()?;
     if recipient_site.as_deref() != Some(site_id) {
@@ -250,7 +276,7 @@ pub fn request_offer(
     if input.recipient_id == me_id {
         return Err(ServiceError::field("recipient_id", "is you"));
     }
-    planned(conn, OFFER, &mine, &input.recipient_id, None, &roster)?;
+    plan(conn, OFFER, &mine, &input.recipient_id, None, &roster)?.check(conn, &roster)?;
     insert(conn, OFFER, &roster, &mine, &input.recipient_id, None, input.message.as_deref())
 }
 
@@ -380,7 +406,7 @@ pub fn accept(conn: &mut DbConnection, caller: &Caller, kind: &str, id: &str) ->
     }
     expect_status(noun(kind), &t.status, &[PENDING], "accept")?;
     let (mine, theirs, roster) = shifts_of(conn, &t)?;
-    planned(conn, kind, &mine, &t.recipient_id, theirs.as_ref(), &roster)?;
+    plan(conn, kind, &mine, &t.recipient_id, theirs.as_ref(), &roster)?.check(conn, &roster)?;
     set_status(conn, &t, ACCEPTED, None, None)?;
     let name = staff_name(conn, &t.recipient_id)?;
     notify(
@@ -463,7 +489,8 @@ pub fn approve(
     require_manager(caller, &t.site_id, Some(&t.ward_id))?;
     expect_status(noun(kind), &t.status, &[ACCEPTED], "approve")?;
     let (mine, theirs, roster) = shifts_of(conn, &t)?;
-    let (built, remove, add) = planned(conn, kind, &mine, &t.recipient_id, theirs.as_ref(), &roster)?;
+    // Checked once, by `edit::apply`, against the roster as it is now.
+    let Plan { built, remove, add } = plan(conn, kind, &mine, &t.recipient_id, theirs.as_ref(), &roster)?;
     // In words before the shifts change hands.
     let trade = view(conn, t.clone())?;
     let receivers: Vec<String> = add.iter().map(|r| r.staff_id.clone()).collect();
