@@ -3,6 +3,7 @@
 //! fix-and-optimise / LNS, full-model solve for bounds) and an independent
 //! validator.
 
+mod anneal;
 pub mod bench;
 pub mod formats;
 pub mod generate;

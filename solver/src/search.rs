@@ -2,6 +2,7 @@
 //! fix-and-optimise / LNS over people and windows of days, and a full-model
 //! solve with the incumbent as warm start (for the bound and the proof).
 
+use crate::anneal::Anneal;
 use crate::model::{self, MipParams, MipStatus, Scope, Table};
 use crate::problem::{skill_ok, ward_ok, Assignment, Index, Problem, DAY_MINUTES};
 use crate::solution::{Solution, SolveStatus, Uncovered, UncoveredReason};
@@ -27,6 +28,10 @@ impl Score {
     }
     fn no_worse(self, o: Score) -> bool {
         self.hard < o.hard || (self.hard == o.hard && self.obj <= o.obj + 1e-7)
+    }
+    /// One number, hard violations first, for measuring progress.
+    fn value(self) -> f64 {
+        self.hard as f64 * 1e6 + self.obj
     }
 }
 
@@ -79,6 +84,9 @@ impl Ctx<'_> {
             return (MipStatus::NoSolution, false);
         };
         let mut prm = self.params(limit);
+        if full && std::env::var_os("ROTA_FULL_COLD").is_some() {
+            prm.warm_start = false;
+        }
         let mut res = model::solve(built, &prm);
         if res.inconsistent && self.remaining() > 0.05 {
             // HiGHS found something better than it handed back: solve again without the start.
@@ -117,12 +125,19 @@ impl Ctx<'_> {
         for (i, d, k) in &res.worked {
             cand[*i][*d] = Some(*k);
         }
+        let improved = self.offer(cand, full.then_some(res.objective));
+        (res.status, improved)
+    }
+
+    /// Keep `cand` if the validator ranks it no worse than the incumbent
+    /// (`model_objective`: the full model's objective for it); returns whether it is better.
+    fn offer(&mut self, cand: Table, model_objective: Option<f64>) -> bool {
         let rep = validate_table(self.p, &cand);
         let sc = Score::of(&rep);
         let improved = sc.better(self.best_score);
         if sc.no_worse(self.best_score) {
-            if full {
-                self.model_objective = Some(res.objective);
+            if model_objective.is_some() {
+                self.model_objective = model_objective;
             } else if improved {
                 self.model_objective = None;
             }
@@ -130,7 +145,21 @@ impl Ctx<'_> {
             self.best_rep = rep;
             self.best_score = sc;
         }
-        (res.status, improved)
+        improved
+    }
+
+    /// Anneal from the incumbent until `until` and offer the best roster seen.
+    fn anneal(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64) -> bool {
+        let until = until.min(self.deadline);
+        if until <= Instant::now() {
+            return false;
+        }
+        let mut sa = Anneal::new(self.p, &self.ix, &self.best);
+        let out = sa.run(rng, until, accept);
+        if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
+            eprintln!("  anneal: {} moves", out.moves);
+        }
+        self.offer(out.best, None)
     }
 }
 
@@ -182,6 +211,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
 
+    let trace = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
     // Tiny problems: the full model directly.
     if cells <= 400 || std::env::var_os("ROTA_FULL_ONLY").is_some() {
         let free = vec![vec![true; h]; n];
@@ -189,14 +219,30 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         return Ok(finish(cx));
     }
 
-    let trace = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
-    // Phase 1: construct one person at a time (others fixed), unless we have a roster.
+    // Phase 1: a first roster, unless we have one: annealing from nothing
+    // (hard rules as penalties), then each person still breaking a hard rule
+    // re-planned alone by the MIP, the others fixed.
     if o.warm_start.is_none() {
         cx.report(Phase::Construct);
-        let mut order: Vec<usize> = (0..n).collect();
+        cx.anneal(&mut rng, Instant::now() + time_limit.mul_f64(construct_share()), 0.5);
+        if trace {
+            for v in &cx.best_rep.hard {
+                eprintln!("  hard after annealing: {:?} {:?} day {:?}: {}", v.family, v.staff, v.day, v.detail);
+            }
+        }
+        let mut order = breaking_rules(&cx.best_rep, &cx.ix, n);
         order.shuffle(&mut rng);
+        if trace {
+            eprintln!(
+                "annealed t={:.1} obj={} hard={} repair {} people",
+                t0.elapsed().as_secs_f64(),
+                cx.best_score.obj,
+                cx.best_score.hard,
+                order.len()
+            );
+        }
         for (pos, &i) in order.iter().enumerate() {
-            let left = (n - pos) as f64;
+            let left = (order.len() - pos) as f64;
             let per = (cx.remaining() * 0.5 / left).max(0.05);
             let mut free = vec![vec![false; h]; n];
             free[i] = vec![true; h];
@@ -216,7 +262,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let first_lns_end = if !has_full {
         deadline
     } else if cells <= SMALL_CELLS {
-        t0 + time_limit.mul_f64(0.3)
+        t0 + time_limit.mul_f64(std::env::var("ROTA_FIRST_LNS").ok().and_then(|v| v.parse().ok()).unwrap_or(0.3))
     } else {
         t0 + time_limit.mul_f64(0.85)
     };
@@ -236,54 +282,82 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let shape = Shape::new(p, &cx.ix);
     let mut weights = [1.0f64; KINDS];
     let mut lns_end = first_lns_end;
+    // Annealing and LNS take turns in bursts; each turn goes to the one that
+    // gained more per second in its recent bursts (an untried one first,
+    // sometimes the other one), so the time follows what works on the instance.
+    let burst = (limit / 30.0).clamp(0.5, 10.0);
+    let mut rate = [f64::INFINITY; 2];
+    let mut arm = LNS;
     loop {
         let mut stale = 0usize;
         while Instant::now() < lns_end && cx.remaining() > 0.1 {
-            let total: f64 = weights.iter().sum();
-            let mut pick = rng.random_range(0.0..total);
-            let mut kind = 0;
-            while kind + 1 < KINDS && pick >= weights[kind] {
-                pick -= weights[kind];
-                kind += 1;
+            let turn_end = (Instant::now() + Duration::from_secs_f64(burst)).min(lns_end);
+            let before = cx.best_score.value();
+            let turn_start = Instant::now();
+            if arm == ANNEAL {
+                cx.anneal(&mut rng, turn_end, burst_accept());
             }
-            let hot = hot_spots(&cx.best_rep, &cx.ix.slot_shift, n, h);
-            let free = neighbourhood(&mut rng, kind, &shape, sizes[kind], &hot);
-            let t = Instant::now();
-            let (status, improved) = cx.reoptimise(&free, sub_limit, false);
-            let took = t.elapsed().as_secs_f64();
-            if trace {
-                let nfree: usize = free.iter().flatten().filter(|f| **f).count();
-                eprintln!(
-                    "lns t={:.1} kind={kind} size={:.0} free={nfree} {status:?} took={took:.2} obj={} hard={}",
-                    cx.t0.elapsed().as_secs_f64(),
-                    sizes[kind],
-                    cx.best_score.obj,
-                    cx.best_score.hard
-                );
-            }
-            let max_size = (n * h) as f64;
-            if status == MipStatus::Optimal && took < 0.1 * sub_limit {
-                sizes[kind] = (sizes[kind] * 1.3).min(max_size);
-            } else if status == MipStatus::Optimal && took < 0.25 * sub_limit {
-                sizes[kind] = (sizes[kind] * 1.15).min(max_size);
-            } else if status != MipStatus::Optimal {
-                sizes[kind] = (sizes[kind] * 0.8).max(4.0);
-            }
-            weights[kind] = 0.9 * weights[kind] + if improved { 0.5 } else { 0.02 };
-            weights[kind] = weights[kind].max(0.1);
-            if improved {
-                stale = 0;
-                cx.report(Phase::Lns);
-            } else {
-                stale += 1;
-                if stale >= 40 {
-                    // stuck: try larger neighbourhoods
-                    for sz in &mut sizes {
-                        *sz = (*sz * 1.5).min(max_size);
-                    }
+            while arm == LNS && Instant::now() < turn_end && cx.remaining() > 0.1 {
+                let total: f64 = weights.iter().sum();
+                let mut pick = rng.random_range(0.0..total);
+                let mut kind = 0;
+                while kind + 1 < KINDS && pick >= weights[kind] {
+                    pick -= weights[kind];
+                    kind += 1;
+                }
+                let hot = hot_spots(&cx.best_rep, &cx.ix.slot_shift, n, h);
+                let free = neighbourhood(&mut rng, kind, &shape, sizes[kind], &hot);
+                let t = Instant::now();
+                let (status, improved) = cx.reoptimise(&free, sub_limit, false);
+                let took = t.elapsed().as_secs_f64();
+                if trace {
+                    let nfree: usize = free.iter().flatten().filter(|f| **f).count();
+                    eprintln!(
+                        "lns t={:.1} kind={kind} size={:.0} free={nfree} {status:?} took={took:.2} obj={} hard={}",
+                        cx.t0.elapsed().as_secs_f64(),
+                        sizes[kind],
+                        cx.best_score.obj,
+                        cx.best_score.hard
+                    );
+                }
+                let max_size = (n * h) as f64;
+                if status == MipStatus::Optimal && took < 0.1 * sub_limit {
+                    sizes[kind] = (sizes[kind] * 1.3).min(max_size);
+                } else if status == MipStatus::Optimal && took < 0.25 * sub_limit {
+                    sizes[kind] = (sizes[kind] * 1.15).min(max_size);
+                } else if status != MipStatus::Optimal {
+                    sizes[kind] = (sizes[kind] * 0.8).max(4.0);
+                }
+                weights[kind] = 0.9 * weights[kind] + if improved { 0.5 } else { 0.02 };
+                weights[kind] = weights[kind].max(0.1);
+                if improved {
                     stale = 0;
+                    cx.report(Phase::Lns);
+                } else {
+                    stale += 1;
+                    if stale >= 40 {
+                        // stuck: try larger neighbourhoods
+                        for sz in &mut sizes {
+                            *sz = (*sz * 1.5).min(max_size);
+                        }
+                        stale = 0;
+                    }
                 }
             }
+            let gain = (before - cx.best_score.value()).max(0.0) / turn_start.elapsed().as_secs_f64().max(1e-3);
+            rate[arm] = if rate[arm].is_finite() { 0.5 * rate[arm] + 0.5 * gain } else { gain };
+            if trace {
+                eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns"][arm]);
+            }
+            arm = if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
+                untried
+            } else if rng.random_bool(0.2) || rate[ANNEAL] == rate[LNS] {
+                1 - arm
+            } else if rate[ANNEAL] > rate[LNS] {
+                ANNEAL
+            } else {
+                LNS
+            };
         }
         // Full model with the incumbent as warm start.
         if !has_full || cx.remaining() <= 0.5 {
@@ -292,7 +366,11 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         cx.report(Phase::FullModel);
         let rem = cx.remaining();
         // a slice of half the remaining time, unless what would be left is short
-        let slice = if rem < 0.3 * limit { rem } else { rem * 0.5 };
+        let mut slice =
+            if rem < 0.3 * limit || std::env::var_os("ROTA_FULL_SLICE").is_some() { rem } else { rem * 0.5 };
+        if let Some(share) = std::env::var("ROTA_FULL_SHARE").ok().and_then(|v| v.parse::<f64>().ok()) {
+            slice = rem.min(share * limit);
+        }
         let free = vec![vec![true; h]; n];
         let r = cx.reoptimise(&free, slice, true);
         if trace {
@@ -314,6 +392,29 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 }
 
 const KINDS: usize = 6;
+/// Share of the time limit for the first roster by annealing.
+fn construct_share() -> f64 {
+    std::env::var("ROTA_SA_CONSTRUCT").ok().and_then(|v| v.parse().ok()).unwrap_or(0.1)
+}
+/// Acceptance probability of a typical worsening move at the start of an annealing turn.
+fn burst_accept() -> f64 {
+    std::env::var("ROTA_SA_ACCEPT").ok().and_then(|v| v.parse().ok()).unwrap_or(0.05)
+}
+/// The two searches that take turns.
+const ANNEAL: usize = 0;
+const LNS: usize = 1;
+
+/// People named by a hard violation (everybody if one names nobody, e.g. a hard cover minimum).
+fn breaking_rules(rep: &ValidationReport, ix: &Index, n: usize) -> Vec<usize> {
+    if rep.hard.iter().any(|v| v.staff.is_none()) {
+        return (0..n).collect();
+    }
+    let mut out: Vec<usize> =
+        rep.hard.iter().filter_map(|v| v.staff.as_ref().and_then(|s| ix.staff_by_id.get(s)).copied()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
 /// Models with at most this many assignment variables give the first LNS epoch at most 30 % of the time.
 const SMALL_CELLS: usize = 5_000;
 /// Models with at most this many assignment variables end with the full model.

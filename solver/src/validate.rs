@@ -5,7 +5,7 @@
 use crate::problem::{skill_ok, ward_ok, Family, Index, Mode, Problem, DAY_MINUTES};
 use crate::solution::{SlotSummary, Solution, StaffSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One broken rule (hard) or one soft cost item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,7 +56,7 @@ pub fn validate(problem: &Problem, solution: &Solution) -> ValidationReport {
     let mut table: Vec<Vec<Option<usize>>> = vec![vec![None; index.h]; problem.staff.len()];
     for a in &solution.assignments {
         let Some(&i) = index.staff_by_id.get(&a.staff) else {
-            v.hard(Family::Eligibility, None, Some(a.day), 1.0, format!("unknown staff {}", a.staff));
+            v.hard(Family::Eligibility, None, Some(a.day), 1.0, || format!("unknown staff {}", a.staff));
             continue;
         };
         let slot = problem
@@ -64,18 +64,14 @@ pub fn validate(problem: &Problem, solution: &Solution) -> ValidationReport {
             .iter()
             .position(|s| s.day == a.day && s.shift == a.shift && s.ward == a.ward && s.skill == a.skill);
         let Some(k) = slot else {
-            v.hard(
-                Family::Eligibility,
-                Some(i),
-                Some(a.day),
-                1.0,
-                format!("no slot for {} on day {} ward {}", a.shift, a.day, a.ward),
-            );
+            v.hard(Family::Eligibility, Some(i), Some(a.day), 1.0, || {
+                format!("no slot for {} on day {} ward {}", a.shift, a.day, a.ward)
+            });
             continue;
         };
         let d = a.day as usize;
         if table[i][d].is_some() {
-            v.hard(Family::OneShiftPerDay, Some(i), Some(a.day), 1.0, "two shifts on one day".into());
+            v.hard(Family::OneShiftPerDay, Some(i), Some(a.day), 1.0, || "two shifts on one day".into());
             continue;
         }
         table[i][d] = Some(k);
@@ -91,42 +87,119 @@ pub(crate) fn validate_table(problem: &Problem, table: &[Vec<Option<usize>>]) ->
     v.report
 }
 
+/// What the validator looks up by index instead of by id.
+struct Lookup {
+    /// slot → shift type index.
+    slot_shift: Vec<Option<usize>>,
+    /// staff → indices into `requests`, `reference` and `pins`.
+    requests: Vec<Vec<usize>>,
+    reference: Vec<Vec<usize>>,
+    pins: Vec<Vec<usize>>,
+}
+
+impl Lookup {
+    fn new(p: &Problem) -> Lookup {
+        let n = p.staff.len();
+        let staff: HashMap<&str, usize> = p.staff.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        let group = |ids: &mut dyn Iterator<Item = &str>| {
+            let mut by: Vec<Vec<usize>> = vec![Vec::new(); n];
+            for (k, id) in ids.enumerate() {
+                if let Some(&i) = staff.get(id) {
+                    by[i].push(k);
+                }
+            }
+            by
+        };
+        Lookup {
+            slot_shift: p.slots.iter().map(|s| p.shift_types.iter().position(|t| t.id == s.shift)).collect(),
+            requests: group(&mut p.requests.iter().map(|r| r.staff.as_str())),
+            reference: group(&mut p.reference.iter().map(|r| r.staff.as_str())),
+            pins: group(&mut p.pins.iter().map(|r| r.staff.as_str())),
+        }
+    }
+}
+
 struct Validator<'a> {
     p: &'a Problem,
+    lookup: Lookup,
     report: ValidationReport,
+    /// Only count and sum: no violation list, no details, no summaries (the search's mode).
+    quiet: bool,
+    hard_count: usize,
+    /// Sum of the amounts of the hard violations.
+    hard_amount: f64,
+    /// Soft cost of the person being checked.
+    person_cost: f64,
 }
 
 impl<'a> Validator<'a> {
     fn new(p: &'a Problem) -> Self {
-        Validator { p, report: ValidationReport::default() }
+        Validator {
+            p,
+            lookup: Lookup::new(p),
+            report: ValidationReport::default(),
+            quiet: false,
+            hard_count: 0,
+            hard_amount: 0.0,
+            person_cost: 0.0,
+        }
     }
 
     fn staff_id(&self, i: Option<usize>) -> Option<String> {
         i.and_then(|i| self.p.staff.get(i)).map(|s| s.id.clone())
     }
 
-    fn hard(&mut self, family: Family, i: Option<usize>, day: Option<u32>, amount: f64, detail: String) {
-        let staff = self.staff_id(i);
-        self.report.hard.push(Violation { family, staff, day, amount, detail });
+    fn hard(
+        &mut self,
+        family: Family,
+        i: Option<usize>,
+        day: Option<u32>,
+        amount: f64,
+        detail: impl FnOnce() -> String,
+    ) {
+        self.hard_count += 1;
+        // in hours, not minutes, so that every family's unit is about one shift or day
+        let unit = if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) { 1.0 / 60.0 } else { 1.0 };
+        self.hard_amount += amount * unit;
+        if !self.quiet {
+            let staff = self.staff_id(i);
+            self.report.hard.push(Violation { family, staff, day, amount, detail: detail() });
+        }
     }
 
-    fn cost(&mut self, family: Family, weight: f64, i: Option<usize>, day: Option<u32>, amount: f64, detail: String) {
+    fn cost(
+        &mut self,
+        family: Family,
+        weight: f64,
+        i: Option<usize>,
+        day: Option<u32>,
+        amount: f64,
+        detail: impl FnOnce() -> String,
+    ) {
         if amount <= 0.0 {
             return;
         }
         let c = weight * amount;
-        *self.report.cost_by_family.entry(family).or_insert(0.0) += c;
         self.report.objective += c;
-        if let Some(i) = i {
-            if let Some(s) = self.report.staff.get_mut(i) {
-                s.cost += c;
-            }
+        if i.is_some() {
+            self.person_cost += c;
         }
-        let staff = self.staff_id(i);
-        self.report.soft.push(Violation { family, staff, day, amount, detail });
+        if !self.quiet {
+            *self.report.cost_by_family.entry(family).or_insert(0.0) += c;
+            let staff = self.staff_id(i);
+            self.report.soft.push(Violation { family, staff, day, amount, detail: detail() });
+        }
     }
 
-    fn rule(&mut self, family: Family, mode: Mode, i: usize, day: Option<u32>, amount: f64, detail: String) {
+    fn rule(
+        &mut self,
+        family: Family,
+        mode: Mode,
+        i: usize,
+        day: Option<u32>,
+        amount: f64,
+        detail: impl FnOnce() -> String,
+    ) {
         if amount <= 0.0 {
             return;
         }
@@ -138,17 +211,6 @@ impl<'a> Validator<'a> {
 
     fn run(&mut self, table: &[Vec<Option<usize>>]) {
         let p = self.p;
-        let h = p.horizon_days as usize;
-        let shift_idx = |id: &str| p.shift_types.iter().position(|s| s.id == id);
-        // Roster table staff -> day -> shift type index.
-        let shift_of: Vec<Vec<Option<usize>>> = table
-            .iter()
-            .map(|row| row.iter().map(|c| c.and_then(|k| p.slots.get(k)).and_then(|s| shift_idx(&s.shift))).collect())
-            .collect();
-        self.report.staff =
-            p.staff.iter().map(|s| StaffSummary { staff: s.id.clone(), ..StaffSummary::default() }).collect();
-
-        // Cover.
         let mut count = vec![0u32; p.slots.len()];
         for row in table {
             for k in row.iter().flatten() {
@@ -157,49 +219,50 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        for (k, s) in p.slots.iter().enumerate() {
-            let n = count[k];
-            let day = Some(s.day);
-            let what = format!("{} {} {} {:?}", s.day, s.shift, s.ward, s.skill);
-            let below_min = s.min.saturating_sub(n);
-            // A slot below a hard minimum is one hard violation; its shortfall is not costed too.
-            let hard_min = p.rules.cover_min_hard && below_min > 0;
-            let under = if hard_min { 0 } else { s.target.saturating_sub(n) };
-            let over = n.saturating_sub(s.target);
-            self.cost(
-                Family::Cover,
-                s.under_weight,
-                None,
-                day,
-                f64::from(under),
-                format!("{what}: {under} below target"),
-            );
-            self.cost(Family::Cover, s.over_weight, None, day, f64::from(over), format!("{what}: {over} above target"));
-            if p.rules.cover_min_hard {
-                if hard_min {
-                    self.hard(Family::Cover, None, day, f64::from(below_min), format!("{what}: {below_min} below min"));
-                }
-            } else {
-                self.cost(
-                    Family::Cover,
-                    p.rules.cover_below_min_weight,
-                    None,
-                    day,
-                    f64::from(below_min),
-                    format!("{what}: {below_min} below min"),
-                );
+        for (k, n) in count.iter().enumerate() {
+            self.slot(k, *n);
+        }
+        for (i, cells) in table.iter().enumerate().take(p.staff.len()) {
+            let summary = self.person(i, cells);
+            self.report.staff.push(summary);
+        }
+    }
+
+    /// Cover of slot `k` with `n` people assigned.
+    fn slot(&mut self, k: usize, n: u32) {
+        let p = self.p;
+        let Some(s) = p.slots.get(k) else { return };
+        let day = Some(s.day);
+        let what = || format!("{} {} {} {:?}", s.day, s.shift, s.ward, s.skill);
+        let below_min = s.min.saturating_sub(n);
+        // A slot below a hard minimum is one hard violation; its shortfall is not costed too.
+        let hard_min = p.rules.cover_min_hard && below_min > 0;
+        let under = if hard_min { 0 } else { s.target.saturating_sub(n) };
+        let over = n.saturating_sub(s.target);
+        self.cost(Family::Cover, s.under_weight, None, day, f64::from(under), || {
+            format!("{}: {under} below target", what())
+        });
+        self.cost(Family::Cover, s.over_weight, None, day, f64::from(over), || {
+            format!("{}: {over} above target", what())
+        });
+        if p.rules.cover_min_hard {
+            if hard_min {
+                self.hard(Family::Cover, None, day, f64::from(below_min), || {
+                    format!("{}: {below_min} below min", what())
+                });
             }
-            if let Some(mx) = s.max {
-                let above = n.saturating_sub(mx);
-                self.cost(
-                    Family::Cover,
-                    p.rules.cover_above_max_weight,
-                    None,
-                    day,
-                    f64::from(above),
-                    format!("{what}: {above} above max"),
-                );
-            }
+        } else {
+            self.cost(Family::Cover, p.rules.cover_below_min_weight, None, day, f64::from(below_min), || {
+                format!("{}: {below_min} below min", what())
+            });
+        }
+        if let Some(mx) = s.max {
+            let above = n.saturating_sub(mx);
+            self.cost(Family::Cover, p.rules.cover_above_max_weight, None, day, f64::from(above), || {
+                format!("{}: {above} above max", what())
+            });
+        }
+        if !self.quiet {
             self.report.slots.push(SlotSummary {
                 slot: k,
                 day: s.day,
@@ -212,13 +275,31 @@ impl<'a> Validator<'a> {
                 max: s.max,
             });
         }
+    }
 
+    /// Every rule on one person's roster line (`cells`: day → slot), with their
+    /// requests and the changes from the reference roster.
+    fn person(&mut self, i: usize, cells: &[Option<usize>]) -> StaffSummary {
+        let p = self.p;
+        let h = p.horizon_days as usize;
+        let st = &p.staff[i];
+        let c = &st.contract;
+        let rules = &p.rules;
+        let shift_idx = |id: &str| p.shift_types.iter().position(|s| s.id == id);
+        // day -> shift type index
+        let row: Vec<Option<usize>> =
+            cells.iter().map(|c| c.and_then(|k| self.lookup.slot_shift.get(k).copied().flatten())).collect();
+        let row = &row;
+        let mut summary =
+            StaffSummary { staff: if self.quiet { String::new() } else { st.id.clone() }, ..StaffSummary::default() };
+        self.person_cost = 0.0;
         // Requests.
-        for r in &p.requests {
-            let (Some(i), true) = (p.staff.iter().position(|s| s.id == r.staff), (r.day as usize) < h) else {
+        for q in 0..self.lookup.requests[i].len() {
+            let r = &p.requests[self.lookup.requests[i][q]];
+            if r.day as usize >= h {
                 continue;
-            };
-            let worked = shift_of[i][r.day as usize];
+            }
+            let worked = row[r.day as usize];
             let want = r.shift.as_deref().and_then(shift_idx);
             let met = match (r.work, r.shift.is_some()) {
                 (true, true) => worked.is_some() && worked == want,
@@ -226,387 +307,322 @@ impl<'a> Validator<'a> {
                 (false, true) => worked.is_none() || worked != want,
                 (false, false) => worked.is_none(),
             };
-            self.report.staff[i].requests_total += 1;
+            summary.requests_total += 1;
             if met {
-                self.report.staff[i].requests_met += 1;
+                summary.requests_met += 1;
             } else {
                 let detail =
-                    format!("request {} {:?} on day {} not met", if r.work { "on" } else { "off" }, r.shift, r.day);
+                    || format!("request {} {:?} on day {} not met", if r.work { "on" } else { "off" }, r.shift, r.day);
                 self.cost(Family::Requests, r.weight, Some(i), Some(r.day), 1.0, detail);
             }
         }
-
-        // Per staff rules.
-        for (i, st) in p.staff.iter().enumerate() {
-            let row = &shift_of[i];
-            let c = &st.contract;
-            let rules = &p.rules;
-            // Eligibility, unavailability, pins.
-            for (d, cell) in table[i].iter().enumerate() {
-                let day = Some(d as u32);
-                if let Some(k) = *cell {
-                    let Some(s) = p.slots.get(k) else { continue };
-                    if s.day as usize != d {
-                        self.hard(Family::Eligibility, Some(i), day, 1.0, "slot on another day".into());
-                    }
-                    if !skill_ok(st, s.skill.as_deref(), s.day) || !ward_ok(st, &s.ward) {
-                        self.hard(
-                            Family::Eligibility,
-                            Some(i),
-                            day,
-                            1.0,
-                            format!("not eligible for {} {} {:?}", s.shift, s.ward, s.skill),
-                        );
-                    }
-                    if st.unavailable.contains(&(d as u32)) {
-                        self.hard(Family::Unavailability, Some(i), day, 1.0, "works on an unavailable day".into());
-                    }
+        // Eligibility, unavailability, pins.
+        for (d, cell) in cells.iter().enumerate() {
+            let day = Some(d as u32);
+            if let Some(k) = *cell {
+                let Some(s) = p.slots.get(k) else { continue };
+                if s.day as usize != d {
+                    self.hard(Family::Eligibility, Some(i), day, 1.0, || "slot on another day".into());
+                }
+                if !skill_ok(st, s.skill.as_deref(), s.day) || !ward_ok(st, &s.ward) {
+                    self.hard(Family::Eligibility, Some(i), day, 1.0, || {
+                        format!("not eligible for {} {} {:?}", s.shift, s.ward, s.skill)
+                    });
+                }
+                if st.unavailable.contains(&(d as u32)) {
+                    self.hard(Family::Unavailability, Some(i), day, 1.0, || "works on an unavailable day".into());
                 }
             }
-            for pin in p.pins.iter().filter(|q| q.staff == st.id && (q.day as usize) < h) {
-                let got = row[pin.day as usize];
-                let want = pin.shift.as_deref().and_then(shift_idx);
-                if got != want {
-                    self.hard(Family::Pins, Some(i), Some(pin.day), 1.0, format!("pinned to {:?}", pin.shift));
+        }
+        for q in 0..self.lookup.pins[i].len() {
+            let pin = &p.pins[self.lookup.pins[i][q]];
+            if pin.day as usize >= h {
+                continue;
+            }
+            let got = row[pin.day as usize];
+            let want = pin.shift.as_deref().and_then(shift_idx);
+            if got != want {
+                self.hard(Family::Pins, Some(i), Some(pin.day), 1.0, || format!("pinned to {:?}", pin.shift));
+            }
+        }
+        // Workload.
+        let mut minutes = 0u64;
+        let mut per_type = vec![0u32; p.shift_types.len()];
+        let mut nights = 0u32;
+        for t in row.iter().flatten() {
+            let s = &p.shift_types[*t];
+            minutes += u64::from(s.minutes);
+            per_type[*t] += 1;
+            nights += u32::from(s.night);
+            summary.shifts += 1;
+            let hourly = rules.cost_weight * st.hourly_cost * f64::from(s.minutes) / 60.0;
+            if hourly > 0.0 {
+                self.cost(Family::Cost, 1.0, Some(i), None, hourly, || format!("cost of shift {}", s.id));
+            }
+        }
+        summary.minutes = minutes;
+        summary.nights = nights;
+        for (t, n) in per_type.iter().enumerate() {
+            let id = &p.shift_types[t].id;
+            if let Some(&lim) = c.max_shifts.get(id) {
+                let ex = n.saturating_sub(lim);
+                self.rule(Family::ShiftsPerType, rules.shifts_per_type, i, None, f64::from(ex), || {
+                    format!("{n} shifts {id} > {lim}")
+                });
+            }
+        }
+        if let Some(mx) = c.max_minutes_total {
+            let ex = minutes.saturating_sub(u64::from(mx));
+            self.rule(Family::TotalMinutes, rules.total_minutes, i, None, ex as f64, || {
+                format!("{minutes} min > {mx}")
+            });
+        }
+        if let Some(mn) = c.min_minutes_total {
+            let sh = u64::from(mn).saturating_sub(minutes);
+            self.rule(Family::TotalMinutes, rules.total_minutes, i, None, sh as f64, || {
+                format!("{minutes} min < {mn}")
+            });
+        }
+        for wk in 0..h.div_ceil(7) {
+            let days = (7 * wk)..(7 * wk + 7).min(h);
+            let full = days.len() == 7;
+            let m: u64 = days.clone().filter_map(|d| row[d]).map(|t| u64::from(p.shift_types[t].minutes)).sum();
+            let day = Some((7 * wk) as u32);
+            if let Some(mx) = c.max_minutes_week {
+                let ex = m.saturating_sub(u64::from(mx));
+                self.rule(Family::WeeklyMinutes, rules.weekly_minutes, i, day, ex as f64, || {
+                    format!("week {wk}: {m} min > {mx}")
+                });
+            }
+            if let (Some(mn), true) = (c.min_minutes_week, full) {
+                let sh = u64::from(mn).saturating_sub(m);
+                self.rule(Family::WeeklyMinutes, rules.weekly_minutes, i, day, sh as f64, || {
+                    format!("week {wk}: {m} min < {mn}")
+                });
+            }
+        }
+        if let Some(mx) = c.max_nights {
+            let total = nights + st.history.nights_worked;
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), || format!("{total} nights > {mx}"));
+        }
+        // Total shifts, history included.
+        let total = st.history.shifts_worked.saturating_add(row.iter().flatten().count() as u32);
+        if let Some(mx) = c.max_shifts_total {
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(ex), || {
+                format!("{total} shifts > {mx}")
+            });
+        }
+        if let Some(mn) = c.min_shifts_total {
+            let sh = mn.saturating_sub(total);
+            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(sh), || {
+                format!("{total} shifts < {mn}")
+            });
+        }
+        // Complete weekends: Saturday and its Sunday both inside the horizon.
+        if c.complete_weekends {
+            for d in 0..h.saturating_sub(1) {
+                if p.weekday(d as i64) == 5 && row[d].is_some() != row[d + 1].is_some() {
+                    self.rule(Family::CompleteWeekends, rules.complete_weekends, i, Some(d as u32), 1.0, || {
+                        format!("only one day of the weekend starting on day {d} worked")
+                    });
                 }
             }
-            // Workload.
-            let mut minutes = 0u64;
-            let mut per_type = vec![0u32; p.shift_types.len()];
-            let mut nights = 0u32;
-            for t in row.iter().flatten() {
-                let s = &p.shift_types[*t];
-                minutes += u64::from(s.minutes);
-                per_type[*t] += 1;
-                nights += u32::from(s.night);
-                self.report.staff[i].shifts += 1;
-                let hourly = rules.cost_weight * st.hourly_cost * f64::from(s.minutes) / 60.0;
-                if hourly > 0.0 {
-                    self.cost(Family::Cost, 1.0, Some(i), None, hourly, format!("cost of shift {}", s.id));
-                }
-            }
-            self.report.staff[i].minutes = minutes;
-            self.report.staff[i].nights = nights;
-            for (t, n) in per_type.iter().enumerate() {
-                let id = &p.shift_types[t].id;
-                if let Some(&lim) = c.max_shifts.get(id) {
-                    let ex = n.saturating_sub(lim);
+        }
+        // Runs of the same shift type, the run of the last history shift continuing into day 0.
+        for (id, lim) in &c.consecutive_shifts {
+            let Some(t) = shift_idx(id) else { continue };
+            let pre = (st.history.consecutive_days_worked.max(st.history.consecutive_days_off) + 2) as i64;
+            let last = st.history.last_shift.as_deref().and_then(shift_idx);
+            let line: Vec<Option<bool>> = (-pre..0)
+                .map(|j| past_shift(&st.history, last, t, (-j) as u32))
+                .chain(row.iter().map(|x| Some(*x == Some(t))))
+                .collect();
+            for run in runs_of_true(&line, pre) {
+                let len = run.last - run.first + 1;
+                let before = (run.last.min(-1) - run.first + 1).max(0);
+                if let Some(mx) = lim.max.map(i64::from) {
+                    let ex = (len - mx).max(0) - (before - mx).max(0);
                     self.rule(
-                        Family::ShiftsPerType,
-                        rules.shifts_per_type,
+                        Family::ConsecutiveShiftType,
+                        rules.consecutive_shift_type,
                         i,
-                        None,
-                        f64::from(ex),
-                        format!("{n} shifts {id} > {lim}"),
-                    );
-                }
-            }
-            if let Some(mx) = c.max_minutes_total {
-                let ex = minutes.saturating_sub(u64::from(mx));
-                self.rule(
-                    Family::TotalMinutes,
-                    rules.total_minutes,
-                    i,
-                    None,
-                    ex as f64,
-                    format!("{minutes} min > {mx}"),
-                );
-            }
-            if let Some(mn) = c.min_minutes_total {
-                let sh = u64::from(mn).saturating_sub(minutes);
-                self.rule(
-                    Family::TotalMinutes,
-                    rules.total_minutes,
-                    i,
-                    None,
-                    sh as f64,
-                    format!("{minutes} min < {mn}"),
-                );
-            }
-            for wk in 0..h.div_ceil(7) {
-                let days = (7 * wk)..(7 * wk + 7).min(h);
-                let full = days.len() == 7;
-                let m: u64 = days.clone().filter_map(|d| row[d]).map(|t| u64::from(p.shift_types[t].minutes)).sum();
-                let day = Some((7 * wk) as u32);
-                if let Some(mx) = c.max_minutes_week {
-                    let ex = m.saturating_sub(u64::from(mx));
-                    self.rule(
-                        Family::WeeklyMinutes,
-                        rules.weekly_minutes,
-                        i,
-                        day,
+                        Some(run.first.max(0) as u32),
                         ex as f64,
-                        format!("week {wk}: {m} min > {mx}"),
+                        || format!("{len} {id} shifts in a row > {mx}"),
                     );
                 }
-                if let (Some(mn), true) = (c.min_minutes_week, full) {
-                    let sh = u64::from(mn).saturating_sub(m);
-                    self.rule(
-                        Family::WeeklyMinutes,
-                        rules.weekly_minutes,
-                        i,
-                        day,
-                        sh as f64,
-                        format!("week {wk}: {m} min < {mn}"),
-                    );
-                }
-            }
-            if let Some(mx) = c.max_nights {
-                let total = nights + st.history.nights_worked;
-                let ex = total.saturating_sub(mx);
-                self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), format!("{total} nights > {mx}"));
-            }
-            // Total shifts, history included.
-            let total = st.history.shifts_worked.saturating_add(row.iter().flatten().count() as u32);
-            if let Some(mx) = c.max_shifts_total {
-                let ex = total.saturating_sub(mx);
-                self.rule(
-                    Family::TotalShifts,
-                    rules.total_shifts,
-                    i,
-                    None,
-                    f64::from(ex),
-                    format!("{total} shifts > {mx}"),
-                );
-            }
-            if let Some(mn) = c.min_shifts_total {
-                let sh = mn.saturating_sub(total);
-                self.rule(
-                    Family::TotalShifts,
-                    rules.total_shifts,
-                    i,
-                    None,
-                    f64::from(sh),
-                    format!("{total} shifts < {mn}"),
-                );
-            }
-            // Complete weekends: Saturday and its Sunday both inside the horizon.
-            if c.complete_weekends {
-                for d in 0..h.saturating_sub(1) {
-                    if p.weekday(d as i64) == 5 && row[d].is_some() != row[d + 1].is_some() {
-                        self.rule(
-                            Family::CompleteWeekends,
-                            rules.complete_weekends,
-                            i,
-                            Some(d as u32),
-                            1.0,
-                            format!("only one day of the weekend starting on day {d} worked"),
-                        );
-                    }
-                }
-            }
-            // Runs of the same shift type, the run of the last history shift continuing into day 0.
-            for (id, lim) in &c.consecutive_shifts {
-                let Some(t) = shift_idx(id) else { continue };
-                let pre = (st.history.consecutive_days_worked.max(st.history.consecutive_days_off) + 2) as i64;
-                let last = st.history.last_shift.as_deref().and_then(shift_idx);
-                let line: Vec<Option<bool>> = (-pre..0)
-                    .map(|j| past_shift(&st.history, last, t, (-j) as u32))
-                    .chain(row.iter().map(|x| Some(*x == Some(t))))
-                    .collect();
-                for run in runs_of_true(&line, pre) {
-                    let len = run.last - run.first + 1;
-                    let before = (run.last.min(-1) - run.first + 1).max(0);
-                    if let Some(mx) = lim.max.map(i64::from) {
-                        let ex = (len - mx).max(0) - (before - mx).max(0);
+                if let Some(mn) = lim.min.map(i64::from) {
+                    if run.left_known && run.last >= -1 && run.last < h as i64 - 1 && len < mn {
                         self.rule(
                             Family::ConsecutiveShiftType,
                             rules.consecutive_shift_type,
                             i,
                             Some(run.first.max(0) as u32),
-                            ex as f64,
-                            format!("{len} {id} shifts in a row > {mx}"),
+                            (mn - len) as f64,
+                            || format!("only {len} {id} shifts in a row < {mn}"),
                         );
                     }
-                    if let Some(mn) = lim.min.map(i64::from) {
-                        if run.left_known && run.last >= -1 && run.last < h as i64 - 1 && len < mn {
-                            self.rule(
-                                Family::ConsecutiveShiftType,
-                                rules.consecutive_shift_type,
-                                i,
-                                Some(run.first.max(0) as u32),
-                                (mn - len) as f64,
-                                format!("only {len} {id} shifts in a row < {mn}"),
-                            );
-                        }
-                    }
                 }
             }
-            // Weekends.
-            let mut weekends = BTreeSet::new();
-            for (d, t) in row.iter().enumerate() {
-                if t.is_some() {
-                    if let Some(w) = p.weekend_of(d as i64) {
-                        weekends.insert(w);
-                    }
+        }
+        // Weekends.
+        let mut weekends = BTreeSet::new();
+        for (d, t) in row.iter().enumerate() {
+            if t.is_some() {
+                if let Some(w) = p.weekend_of(d as i64) {
+                    weekends.insert(w);
                 }
             }
-            let nw = weekends.len() as u32;
-            self.report.staff[i].weekends = nw;
-            if let Some(mx) = c.max_weekends {
-                let total = nw + st.history.weekends_worked;
-                let ex = total.saturating_sub(mx);
-                self.rule(
-                    Family::Weekends,
-                    rules.max_weekends,
-                    i,
-                    None,
-                    f64::from(ex),
-                    format!("{total} weekends > {mx}"),
-                );
-            }
-            // Blocks of worked days / days off on the timeline extended by history. A block
-            // is judged by the minimum rules when the day after it is inside the horizon.
-            // known[j] for j in -pre..h: Some(worked) or None (unknown past).
-            let hist = &st.history;
-            let pre = (hist.consecutive_days_worked.max(hist.consecutive_days_off) + 1) as usize;
-            let mut line: Vec<Option<bool>> = Vec::with_capacity(pre + h);
-            for j in 0..pre {
-                let back = pre - j; // day = -back
-                let v = if hist.consecutive_days_worked > 0 {
-                    if back <= hist.consecutive_days_worked as usize {
-                        Some(true)
-                    } else {
-                        Some(false)
-                    }
-                } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off as usize {
-                    Some(false)
-                } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off as usize + 1 {
+        }
+        let nw = weekends.len() as u32;
+        summary.weekends = nw;
+        if let Some(mx) = c.max_weekends {
+            let total = nw + st.history.weekends_worked;
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::Weekends, rules.max_weekends, i, None, f64::from(ex), || {
+                format!("{total} weekends > {mx}")
+            });
+        }
+        // Blocks of worked days / days off on the timeline extended by history. A block
+        // is judged by the minimum rules when the day after it is inside the horizon.
+        // known[j] for j in -pre..h: Some(worked) or None (unknown past).
+        let hist = &st.history;
+        let pre = (hist.consecutive_days_worked.max(hist.consecutive_days_off) + 1) as usize;
+        let mut line: Vec<Option<bool>> = Vec::with_capacity(pre + h);
+        for j in 0..pre {
+            let back = pre - j; // day = -back
+            let v = if hist.consecutive_days_worked > 0 {
+                if back <= hist.consecutive_days_worked as usize {
                     Some(true)
                 } else {
-                    None
-                };
-                line.push(v);
-            }
-            line.extend(row.iter().map(|t| Some(t.is_some())));
-            let off = pre as i64; // line index of day 0
-            let mut a = 0usize;
-            while a < line.len() {
-                let kind = line[a];
-                let mut b = a;
-                while b + 1 < line.len() && line[b + 1] == kind {
-                    b += 1;
+                    Some(false)
                 }
-                let (da, db) = (a as i64 - off, b as i64 - off);
-                let len = (b - a + 1) as i64;
-                let left_known = a > 0 && line[a - 1].is_some();
-                let right_inside = db < h as i64 - 1;
-                let day = Some(da.max(0) as u32);
-                match kind {
-                    Some(true) => {
-                        if let Some(cmax) = c.max_consecutive_days {
-                            let cmax = i64::from(cmax);
-                            // windows of cmax+1 days inside the block ending in the horizon
-                            let first = da.max(-cmax);
-                            let n = (db - cmax - first + 1).max(0);
-                            self.rule(
-                                Family::MaxConsecutiveDays,
-                                rules.max_consecutive_days,
-                                i,
-                                day,
-                                n as f64,
-                                format!("{len} days worked in a row"),
-                            );
-                        }
-                        if let Some(cmin) = c.min_consecutive_days {
-                            let cmin = i64::from(cmin);
-                            if db >= -1 && left_known && right_inside && len < cmin {
-                                self.rule(
-                                    Family::MinConsecutiveDays,
-                                    rules.min_consecutive_days,
-                                    i,
-                                    day,
-                                    (cmin - len) as f64,
-                                    format!("only {len} days worked in a row"),
-                                );
-                            }
-                        }
-                    }
-                    Some(false) => {
-                        if let Some(omax) = c.max_consecutive_days_off.map(i64::from) {
-                            // days off beyond the maximum, less those already beyond it before day 0
-                            let before = (db.min(-1) - da + 1).max(0);
-                            let ex = (len - omax).max(0) - (before - omax).max(0);
-                            self.rule(
-                                Family::MaxConsecutiveDaysOff,
-                                rules.max_consecutive_days_off,
-                                i,
-                                day,
-                                ex as f64,
-                                format!("{len} days off in a row"),
-                            );
-                        }
-                        if let Some(omin) = c.min_consecutive_days_off {
-                            let omin = i64::from(omin);
-                            if db >= -1 && left_known && right_inside && len < omin {
-                                self.rule(
-                                    Family::MinConsecutiveDaysOff,
-                                    rules.min_consecutive_days_off,
-                                    i,
-                                    day,
-                                    (omin - len) as f64,
-                                    format!("only {len} days off in a row"),
-                                );
-                            }
-                        }
-                    }
-                    None => {}
-                }
-                a = b + 1;
-            }
-            // Rest and forbidden successions: pairs (d, t) -> (d + k, u), including day -1.
-            let last = hist.last_shift.as_deref().and_then(shift_idx);
-            let at = |d: i64| -> Option<usize> {
-                if d == -1 {
-                    last
-                } else if d >= 0 && (d as usize) < h {
-                    row[d as usize]
-                } else {
-                    None
-                }
+            } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off as usize {
+                Some(false)
+            } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off as usize + 1 {
+                Some(true)
+            } else {
+                None
             };
-            let rest = c.min_rest_minutes.map(i64::from);
-            for d in -1..(h as i64) {
-                let Some(t) = at(d) else { continue };
-                let st_t = &p.shift_types[t];
-                for k in 1..=3i64 {
-                    let Some(u) = at(d + k) else { continue };
-                    let st_u = &p.shift_types[u];
-                    let forbidden = k == 1 && st_t.forbidden_next.contains(&st_u.id);
-                    let gap = k * DAY_MINUTES + i64::from(st_u.start_minute) - st_t.end_minute();
-                    let short = rest.is_some_and(|r| gap < r);
-                    if forbidden || short {
-                        let day = Some((d + k) as u32);
+            line.push(v);
+        }
+        line.extend(row.iter().map(|t| Some(t.is_some())));
+        let off = pre as i64; // line index of day 0
+        let mut a = 0usize;
+        while a < line.len() {
+            let kind = line[a];
+            let mut b = a;
+            while b + 1 < line.len() && line[b + 1] == kind {
+                b += 1;
+            }
+            let (da, db) = (a as i64 - off, b as i64 - off);
+            let len = (b - a + 1) as i64;
+            let left_known = a > 0 && line[a - 1].is_some();
+            let right_inside = db < h as i64 - 1;
+            let day = Some(da.max(0) as u32);
+            match kind {
+                Some(true) => {
+                    if let Some(cmax) = c.max_consecutive_days {
+                        let cmax = i64::from(cmax);
+                        // windows of cmax+1 days inside the block ending in the horizon
+                        let first = da.max(-cmax);
+                        let n = (db - cmax - first + 1).max(0);
+                        self.rule(Family::MaxConsecutiveDays, rules.max_consecutive_days, i, day, n as f64, || {
+                            format!("{len} days worked in a row")
+                        });
+                    }
+                    if let Some(cmin) = c.min_consecutive_days {
+                        let cmin = i64::from(cmin);
+                        if db >= -1 && left_known && right_inside && len < cmin {
+                            self.rule(
+                                Family::MinConsecutiveDays,
+                                rules.min_consecutive_days,
+                                i,
+                                day,
+                                (cmin - len) as f64,
+                                || format!("only {len} days worked in a row"),
+                            );
+                        }
+                    }
+                }
+                Some(false) => {
+                    if let Some(omax) = c.max_consecutive_days_off.map(i64::from) {
+                        // days off beyond the maximum, less those already beyond it before day 0
+                        let before = (db.min(-1) - da + 1).max(0);
+                        let ex = (len - omax).max(0) - (before - omax).max(0);
                         self.rule(
-                            Family::Succession,
-                            rules.succession,
+                            Family::MaxConsecutiveDaysOff,
+                            rules.max_consecutive_days_off,
                             i,
                             day,
-                            1.0,
-                            format!("{} on day {d} then {} on day {}", st_t.id, st_u.id, d + k),
+                            ex as f64,
+                            || format!("{len} days off in a row"),
                         );
                     }
+                    if let Some(omin) = c.min_consecutive_days_off {
+                        let omin = i64::from(omin);
+                        if db >= -1 && left_known && right_inside && len < omin {
+                            self.rule(
+                                Family::MinConsecutiveDaysOff,
+                                rules.min_consecutive_days_off,
+                                i,
+                                day,
+                                (omin - len) as f64,
+                                || format!("only {len} days off in a row"),
+                            );
+                        }
+                    }
+                }
+                None => {}
+            }
+            a = b + 1;
+        }
+        // Rest and forbidden successions: pairs (d, t) -> (d + k, u), including day -1.
+        let last = hist.last_shift.as_deref().and_then(shift_idx);
+        let at = |d: i64| -> Option<usize> {
+            if d == -1 {
+                last
+            } else if d >= 0 && (d as usize) < h {
+                row[d as usize]
+            } else {
+                None
+            }
+        };
+        let rest = c.min_rest_minutes.map(i64::from);
+        for d in -1..(h as i64) {
+            let Some(t) = at(d) else { continue };
+            let st_t = &p.shift_types[t];
+            for k in 1..=3i64 {
+                let Some(u) = at(d + k) else { continue };
+                let st_u = &p.shift_types[u];
+                let forbidden = k == 1 && st_t.forbidden_next.contains(&st_u.id);
+                let gap = k * DAY_MINUTES + i64::from(st_u.start_minute) - st_t.end_minute();
+                let short = rest.is_some_and(|r| gap < r);
+                if forbidden || short {
+                    let day = Some((d + k) as u32);
+                    self.rule(Family::Succession, rules.succession, i, day, 1.0, || {
+                        format!("{} on day {d} then {} on day {}", st_t.id, st_u.id, d + k)
+                    });
                 }
             }
         }
-
         // Stability.
-        for r in &p.reference {
-            let (Some(i), true) = (p.staff.iter().position(|s| s.id == r.staff), (r.day as usize) < h) else {
+        for q in 0..self.lookup.reference[i].len() {
+            let r = &p.reference[self.lookup.reference[i][q]];
+            if r.day as usize >= h {
                 continue;
-            };
+            }
             let want = r.shift.as_deref().and_then(shift_idx);
-            if shift_of[i][r.day as usize] != want {
-                self.cost(
-                    Family::Stability,
-                    p.rules.change_weight,
-                    Some(i),
-                    Some(r.day),
-                    1.0,
-                    format!("changed from {:?}", r.shift),
-                );
+            if row[r.day as usize] != want {
+                self.cost(Family::Stability, p.rules.change_weight, Some(i), Some(r.day), 1.0, || {
+                    format!("changed from {:?}", r.shift)
+                });
             }
         }
+        summary.cost = self.person_cost;
+        summary
     }
 }
 
@@ -662,4 +678,51 @@ fn runs_of_true(line: &[Option<bool>], day0: i64) -> Vec<Run> {
         });
     }
     out
+}
+
+/// What a person's line or a slot's cover costs, as the validator counts it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Price {
+    pub hard: usize,
+    /// Sum of the hard violations' amounts (minutes counted as hours).
+    pub hard_amount: f64,
+    pub cost: f64,
+}
+
+/// The validator's own rules, one person or one slot at a time, for the local
+/// search: counts and sums only (no violation list, no details).
+pub(crate) struct Pricer<'a> {
+    v: Validator<'a>,
+}
+
+impl<'a> Pricer<'a> {
+    pub(crate) fn new(p: &'a Problem) -> Pricer<'a> {
+        let mut v = Validator::new(p);
+        v.quiet = true;
+        Pricer { v }
+    }
+
+    fn reset(&mut self) {
+        self.v.hard_count = 0;
+        self.v.hard_amount = 0.0;
+        self.v.report.objective = 0.0;
+    }
+
+    fn price(&self) -> Price {
+        Price { hard: self.v.hard_count, hard_amount: self.v.hard_amount, cost: self.v.report.objective }
+    }
+
+    /// Person `i` working `cells` (day → slot).
+    pub(crate) fn person(&mut self, i: usize, cells: &[Option<usize>]) -> Price {
+        self.reset();
+        self.v.person(i, cells);
+        self.price()
+    }
+
+    /// Slot `k` with `n` people assigned.
+    pub(crate) fn slot(&mut self, k: usize, n: u32) -> Price {
+        self.reset();
+        self.v.slot(k, n);
+        self.price()
+    }
 }

@@ -31,8 +31,8 @@ pub(super) fn add(b: &mut Builder<'_>) {
         if !lin.has_vars() {
             b.offset += s.under_weight * (target - n0).max(0.0) + s.over_weight * (n0 - target).max(0.0);
         } else if s.under_weight > 0.0 || s.over_weight > 0.0 {
-            let u = b.new_var(false, 0.0, target, (target - n0).max(0.0));
-            let o = b.new_var(false, 0.0, f64::INFINITY, (n0 - target).max(0.0));
+            let u = b.new_var(true, 0.0, target, (target - n0).max(0.0));
+            let o = b.new_var(true, 0.0, f64::INFINITY, (n0 - target).max(0.0));
             b.cost(u, s.under_weight);
             b.cost(o, s.over_weight);
             let mut row = lin.clone();

@@ -107,8 +107,18 @@ impl<'a> Builder<'a> {
         self.ix.h
     }
 
-    pub fn new_var(&mut self, binary: bool, lo: f64, hi: f64, start: f64) -> Col {
-        let v = if binary { self.vars.add(variable().binary()) } else { self.vars.add(variable().min(lo).max(hi)) };
+    /// A new column. Integer columns include the slacks of rows whose terms are
+    /// all integral: then the objective is integral too, and HiGHS can round its
+    /// bound up and cut on those rows (a proof of Curtois 4 within a minute
+    /// needs it).
+    pub fn new_var(&mut self, integer: bool, lo: f64, hi: f64, start: f64) -> Col {
+        let v = if integer && lo == 0.0 && hi == 1.0 {
+            self.vars.add(variable().binary())
+        } else if integer {
+            self.vars.add(variable().integer().min(lo).max(hi))
+        } else {
+            self.vars.add(variable().min(lo).max(hi))
+        };
         self.start.push(start);
         self.cols.push(v);
         self.cols.len() - 1
@@ -151,7 +161,8 @@ impl<'a> Builder<'a> {
             Mode::Hard => self.row(lin, f64::NEG_INFINITY, rhs),
             Mode::Soft(w) => {
                 let s0 = (self.start_of(&lin) - rhs).max(0.0);
-                let s = self.new_var(false, 0.0, f64::INFINITY, s0);
+                let integral = (rhs - lin.constant).fract() == 0.0 && lin.terms.iter().all(|(_, c)| c.fract() == 0.0);
+                let s = self.new_var(integral, 0.0, f64::INFINITY, s0);
                 self.cost(s, w * unit_weight);
                 lin.terms.push((s, -1.0));
                 self.row(lin, f64::NEG_INFINITY, rhs);

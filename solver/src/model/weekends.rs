@@ -28,7 +28,7 @@ pub(super) fn add(b: &mut Builder<'_>) {
                 total.add(&ws[0], 1.0);
             } else {
                 let k0 = ws.iter().map(|l| b.start_of(l)).fold(0.0, f64::max);
-                let k = b.new_var(false, 0.0, 1.0, k0);
+                let k = b.new_var(true, 0.0, 1.0, k0);
                 for l in ws {
                     let mut row = Lin::var(k);
                     row.add(&l, -1.0);

@@ -1,0 +1,398 @@
+//! Simulated annealing on the roster table, priced by the validator's own
+//! rules one person and one slot at a time (`validate::Pricer`).
+//!
+//! Where a MIP neighbourhood costs a model build and a HiGHS run, a move here
+//! re-prices one or two people's lines and at most two slots, so the search
+//! tries hundreds of thousands of moves a second. It works on rosters that
+//! break hard rules too (each broken rule and each unit of its amount carry a
+//! penalty that grows during the run), which makes it a constructor as well
+//! as an improver. The caller still ranks what it returns with the full
+//! validator, hard rules first.
+//!
+//! Moves: give one person another shift (or a day off) on one day; move one
+//! person's shift to another day; swap two people's days; swap two people's
+//! rosters over a window of days. Pinned cells never move and only eligible
+//! slots are ever assigned.
+
+use crate::model::Table;
+use crate::problem::{Index, Problem};
+use crate::validate::{Price, Pricer};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use std::time::Instant;
+
+/// Penalty of each broken hard rule, and of each unit of its amount (a minute
+/// hour short, a day too many), so that the search is pulled towards feasibility.
+const HARD_EACH: f64 = 1_000.0;
+const HARD_UNIT: f64 = 1_000.0;
+/// How much heavier the hard penalties are at the end of a run than at its
+/// start: early on the search may cross rosters that break a rule, at the end
+/// it may not.
+const HARD_RAMP: f64 = 20.0;
+/// Longest window of the window-swap move, in days.
+const MAX_WINDOW: usize = 7;
+
+fn penalty(p: Price) -> f64 {
+    p.hard as f64 * HARD_EACH + p.hard_amount * HARD_UNIT
+}
+
+pub(crate) struct Anneal<'a> {
+    ix: &'a Index,
+    pricer: Pricer<'a>,
+    table: Table,
+    /// slot → people assigned.
+    count: Vec<u32>,
+    /// person → price of their line.
+    person: Vec<Price>,
+    /// slot → price of its cover.
+    slot: Vec<Price>,
+    /// Weight of the hard penalties.
+    hw: f64,
+    /// Current energy: soft cost + hw × penalties.
+    energy: f64,
+    /// person → day → may change (not pinned).
+    movable: Vec<Vec<bool>>,
+    /// People with at least one movable day that has an eligible slot.
+    active: Vec<usize>,
+    /// slot → its class (shift, ward, skill); class → day → the class's slot that day.
+    class_of: Vec<usize>,
+    twin: Vec<Vec<Option<usize>>>,
+    /// The days of each weekend inside the horizon.
+    weekends: Vec<Vec<usize>>,
+    pending: Pending,
+}
+
+/// What a run found.
+pub(crate) struct Outcome {
+    pub best: Table,
+    pub moves: u64,
+}
+
+/// Cell changes (person, day, new cell).
+type Changes = Vec<(usize, usize, Option<usize>)>;
+
+/// The move being priced: the table already holds it.
+#[derive(Default)]
+struct Pending {
+    delta: f64,
+    /// Cells changed, with their old values.
+    undo: Changes,
+    /// People re-priced, with their new prices.
+    people: Vec<(usize, Price)>,
+    /// Slots whose count changes: (slot, change, new price).
+    slots: Vec<(usize, i32, Price)>,
+}
+
+impl<'a> Anneal<'a> {
+    pub(crate) fn new(p: &'a Problem, ix: &'a Index, start: &Table) -> Anneal<'a> {
+        let mut pricer = Pricer::new(p);
+        let n = p.staff.len();
+        let h = ix.h;
+        let mut count = vec![0u32; p.slots.len()];
+        for k in start.iter().flatten().flatten() {
+            if let Some(c) = count.get_mut(*k) {
+                *c += 1;
+            }
+        }
+        let person: Vec<Price> = (0..n).map(|i| pricer.person(i, &start[i])).collect();
+        let slot: Vec<Price> = count.iter().enumerate().map(|(k, c)| pricer.slot(k, *c)).collect();
+        let movable: Vec<Vec<bool>> = (0..n).map(|i| (0..h).map(|d| ix.pin[i][d].is_none()).collect()).collect();
+        let active =
+            (0..n).filter(|&i| (0..h).any(|d| movable[i][d] && !ix.eligible[i][d].is_empty())).collect::<Vec<_>>();
+        // the same shift, ward and skill on every day
+        let mut class_of = Vec::with_capacity(p.slots.len());
+        let mut classes: Vec<(&str, &str, Option<&str>)> = Vec::new();
+        for s in &p.slots {
+            let key = (s.shift.as_str(), s.ward.as_str(), s.skill.as_deref());
+            let c = classes.iter().position(|x| *x == key).unwrap_or_else(|| {
+                classes.push(key);
+                classes.len() - 1
+            });
+            class_of.push(c);
+        }
+        let mut twin = vec![vec![None; h]; classes.len()];
+        for (k, s) in p.slots.iter().enumerate() {
+            if let Some(x) = twin[class_of[k]].get_mut(s.day as usize) {
+                *x = Some(k);
+            }
+        }
+        let mut weekends: Vec<(i64, Vec<usize>)> = Vec::new();
+        for d in 0..h {
+            if let Some(w) = p.weekend_of(d as i64) {
+                match weekends.last_mut() {
+                    Some((last, days)) if *last == w => days.push(d),
+                    _ => weekends.push((w, vec![d])),
+                }
+            }
+        }
+        let weekends = weekends.into_iter().map(|(_, days)| days).collect();
+        let mut a = Anneal {
+            ix,
+            pricer,
+            table: start.clone(),
+            count,
+            person,
+            slot,
+            hw: 1.0,
+            energy: 0.0,
+            movable,
+            active,
+            class_of,
+            twin,
+            weekends,
+            pending: Pending::default(),
+        };
+        a.set_hard_weight(1.0);
+        a
+    }
+
+    fn e(&self, p: Price) -> f64 {
+        self.hw * penalty(p) + p.cost
+    }
+
+    fn set_hard_weight(&mut self, hw: f64) {
+        self.hw = hw;
+        self.energy = self.person.iter().chain(&self.slot).map(|p| self.e(*p)).sum();
+    }
+
+    /// May person `i` take `cell` on day `d`?
+    fn fits(&self, i: usize, d: usize, cell: Option<usize>) -> bool {
+        self.movable[i][d] && cell.is_none_or(|k| self.ix.eligible[i][d].contains(&k))
+    }
+
+    /// The slot like `cell` (same shift, ward and skill) on day `d`; `Some(None)` for a day off,
+    /// `None` if there is no such slot.
+    fn on_day(&self, cell: Option<usize>, d: usize) -> Option<Option<usize>> {
+        match cell {
+            None => Some(None),
+            Some(k) => self.twin[self.class_of[k]][d].map(Some),
+        }
+    }
+
+    /// Put `changes` in the table and price them; the change of energy.
+    fn price(&mut self, changes: &[(usize, usize, Option<usize>)]) -> f64 {
+        let mut m = std::mem::take(&mut self.pending);
+        m.undo.clear();
+        m.people.clear();
+        m.slots.clear();
+        let bump = |slots: &mut Vec<(usize, i32, Price)>, k: usize, by: i32| match slots.iter_mut().find(|s| s.0 == k) {
+            Some(s) => s.1 += by,
+            None => slots.push((k, by, Price::default())),
+        };
+        for &(i, d, cell) in changes {
+            let old = self.table[i][d];
+            m.undo.push((i, d, old));
+            self.table[i][d] = cell;
+            if let Some(k) = old {
+                bump(&mut m.slots, k, -1);
+            }
+            if let Some(k) = cell {
+                bump(&mut m.slots, k, 1);
+            }
+            if !m.people.iter().any(|x| x.0 == i) {
+                m.people.push((i, Price::default()));
+            }
+        }
+        let mut delta = 0.0;
+        for x in &mut m.people {
+            x.1 = self.pricer.person(x.0, &self.table[x.0]);
+            delta += self.e(x.1) - self.e(self.person[x.0]);
+        }
+        for s in &mut m.slots {
+            if s.1 != 0 {
+                s.2 = self.pricer.slot(s.0, self.count[s.0].saturating_add_signed(s.1));
+                delta += self.e(s.2) - self.e(self.slot[s.0]);
+            }
+        }
+        m.delta = delta;
+        self.pending = m;
+        delta
+    }
+
+    fn commit(&mut self) {
+        let m = std::mem::take(&mut self.pending);
+        for &(i, q) in &m.people {
+            self.person[i] = q;
+        }
+        for &(k, by, q) in &m.slots {
+            if by != 0 {
+                self.count[k] = self.count[k].saturating_add_signed(by);
+                self.slot[k] = q;
+            }
+        }
+        self.energy += m.delta;
+        self.pending = m;
+    }
+
+    fn rollback(&mut self) {
+        for &(i, d, old) in self.pending.undo.iter().rev() {
+            self.table[i][d] = old;
+        }
+    }
+
+    /// A random move (cell changes), or `None` if the one drawn is not allowed.
+    fn draw(&self, rng: &mut ChaCha8Rng) -> Option<Changes> {
+        let n = self.active.len();
+        if n == 0 {
+            return None;
+        }
+        let h = self.ix.h;
+        let i = self.active[rng.random_range(0..n)];
+        let kind = rng.random_range(0..10);
+        if kind == 0 && !self.weekends.is_empty() {
+            // a weekend off for one person
+            let w = &self.weekends[rng.random_range(0..self.weekends.len())];
+            let changes: Changes = w
+                .iter()
+                .filter(|&&d| self.table[i][d].is_some() && self.movable[i][d])
+                .map(|&d| (i, d, None))
+                .collect();
+            return (!changes.is_empty()).then_some(changes);
+        }
+        if kind < 3 {
+            // another shift, or a day off, for one person on one day
+            let d = rng.random_range(0..h);
+            if !self.movable[i][d] {
+                return None;
+            }
+            let options = &self.ix.eligible[i][d];
+            let cell = options.get(rng.random_range(0..=options.len())).copied();
+            return (cell != self.table[i][d]).then(|| vec![(i, d, cell)]);
+        }
+        if kind < 5 || n < 2 {
+            // one person's days d and e exchanged (a shift moves to another day)
+            let (d, e) = (rng.random_range(0..h), rng.random_range(0..h));
+            let (x, y) = (self.table[i][d], self.table[i][e]);
+            if d == e || x == y {
+                return None;
+            }
+            let (x_on_e, y_on_d) = (self.on_day(x, e)?, self.on_day(y, d)?);
+            if !self.fits(i, d, y_on_d) || !self.fits(i, e, x_on_e) {
+                return None;
+            }
+            return Some(vec![(i, d, y_on_d), (i, e, x_on_e)]);
+        }
+        // two people exchange their days on a window (one day for kind 5 and 6, a
+        // weekend for kind 7)
+        let j = self.active[rng.random_range(0..n)];
+        if i == j {
+            return None;
+        }
+        let (a, len) = match kind {
+            5 | 6 => (rng.random_range(0..h), 1),
+            7 if !self.weekends.is_empty() => {
+                let w = &self.weekends[rng.random_range(0..self.weekends.len())];
+                (w[0], w.len())
+            }
+            _ => {
+                let len = rng.random_range(2..=MAX_WINDOW.max(2)).min(h);
+                (rng.random_range(0..=h - len), len)
+            }
+        };
+        let mut changes = Vec::with_capacity(2 * len);
+        for d in a..a + len {
+            let (x, y) = (self.table[i][d], self.table[j][d]);
+            if x == y {
+                continue;
+            }
+            if !self.fits(i, d, y) || !self.fits(j, d, x) {
+                return None;
+            }
+            changes.push((i, d, y));
+            changes.push((j, d, x));
+        }
+        (!changes.is_empty()).then_some(changes)
+    }
+
+    /// One random move, accepted by the Metropolis rule at temperature `temp`.
+    /// Returns the change of energy of an accepted move.
+    fn step(&mut self, rng: &mut ChaCha8Rng, temp: f64) -> Option<f64> {
+        let changes = self.draw(rng)?;
+        let delta = self.price(&changes);
+        if delta <= 0.0 || (temp > 0.0 && rng.random_range(0.0..1.0) < (-delta / temp).exp()) {
+            self.commit();
+            Some(delta)
+        } else {
+            self.rollback();
+            None
+        }
+    }
+
+    /// A temperature at which a typical worsening move is accepted with
+    /// probability `accept`.
+    fn calibrate(&mut self, rng: &mut ChaCha8Rng, accept: f64) -> f64 {
+        let mut ups = Vec::new();
+        for _ in 0..5_000 {
+            let Some(changes) = self.draw(rng) else { continue };
+            let delta = self.price(&changes);
+            self.rollback();
+            if delta > 0.0 && delta < HARD_EACH {
+                ups.push(delta);
+                if ups.len() >= 200 {
+                    break;
+                }
+            }
+        }
+        if ups.is_empty() {
+            return 1.0;
+        }
+        ups.sort_by(f64::total_cmp);
+        ups[ups.len() / 2] / -accept.clamp(1e-6, 0.999).ln()
+    }
+
+    /// Anneal from the current table until `until`, cooling geometrically from
+    /// a temperature at which a typical worsening move is accepted with
+    /// probability `accept` to a thousandth of it, while the hard penalties
+    /// grow; returns the best table seen (ranked with the final penalties).
+    pub(crate) fn run(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64) -> Outcome {
+        let start = Instant::now();
+        let span = until.saturating_duration_since(start).as_secs_f64().max(1e-3);
+        let hw0: f64 = std::env::var("ROTA_SA_HW0").ok().and_then(|v| v.parse().ok()).unwrap_or(0.1);
+        self.set_hard_weight(hw0);
+        let t0 = self.calibrate(rng, accept);
+        let t_end = t0 * 1e-3;
+        let mut temp = t0;
+        let mut best = self.table.clone();
+        let mut best_energy = f64::INFINITY;
+        // the current table is the best one: copied only when we leave it
+        let mut at_best = false;
+        let mut moves = 0u64;
+        loop {
+            if moves.is_multiple_of(256) {
+                let now = Instant::now();
+                if now >= until {
+                    break;
+                }
+                let frac = (now - start).as_secs_f64() / span;
+                temp = t0 * (t_end / t0).powf(frac);
+                let hw = hw0 * (HARD_RAMP / hw0).powf(frac);
+                if hw > self.hw * 1.02 {
+                    if at_best {
+                        best.clone_from(&self.table);
+                    }
+                    self.set_hard_weight(hw);
+                    // the best so far, priced with the new weight
+                    best_energy = if at_best { self.energy } else { f64::INFINITY };
+                    at_best = false;
+                }
+            }
+            moves += 1;
+            let Some(delta) = self.step(rng, temp) else { continue };
+            if self.energy < best_energy - 1e-9 {
+                best_energy = self.energy;
+                at_best = true;
+            } else if delta > 0.0 && at_best {
+                // leaving a best table: keep it (the current one with the move undone)
+                best.clone_from(&self.table);
+                for &(i, d, old) in &self.pending.undo {
+                    best[i][d] = old;
+                }
+                at_best = false;
+            }
+        }
+        if at_best {
+            best = self.table.clone();
+        }
+        Outcome { best, moves }
+    }
+}
