@@ -29,6 +29,8 @@ const HARD_UNIT: f64 = 1_000.0;
 /// start: early on the search may cross rosters that break a rule, at the end
 /// it may not.
 const HARD_RAMP: f64 = 20.0;
+/// Weight of the hard penalties at the start of a relaxed run (a construction).
+const RELAXED: f64 = 0.1;
 /// Longest window of the window-swap move, in days.
 const MAX_WINDOW: usize = 7;
 
@@ -318,6 +320,26 @@ impl<'a> Anneal<'a> {
         }
     }
 
+    /// Energy of a whole table at the current weight.
+    fn energy_of(&mut self, table: &Table) -> f64 {
+        let mut count = vec![0u32; self.count.len()];
+        for k in table.iter().flatten().flatten() {
+            if let Some(c) = count.get_mut(*k) {
+                *c += 1;
+            }
+        }
+        let mut total = 0.0;
+        for (i, row) in table.iter().enumerate() {
+            let q = self.pricer.person(i, row);
+            total += self.e(q);
+        }
+        for (k, c) in count.iter().enumerate() {
+            let q = self.pricer.slot(k, *c);
+            total += self.e(q);
+        }
+        total
+    }
+
     /// A temperature at which a typical worsening move is accepted with
     /// probability `accept`.
     fn calibrate(&mut self, rng: &mut ChaCha8Rng, accept: f64) -> f64 {
@@ -344,18 +366,18 @@ impl<'a> Anneal<'a> {
     /// a temperature at which a typical worsening move is accepted with
     /// probability `accept` to a thousandth of it, while the hard penalties
     /// grow; returns the best table seen (ranked with the final penalties).
-    pub(crate) fn run(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64) -> Outcome {
+    pub(crate) fn run(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> Outcome {
         let start = Instant::now();
         let span = until.saturating_duration_since(start).as_secs_f64().max(1e-3);
-        let hw0: f64 = std::env::var("ROTA_SA_HW0").ok().and_then(|v| v.parse().ok()).unwrap_or(0.1);
+        let hw0 = if relax { RELAXED } else { HARD_RAMP };
         self.set_hard_weight(hw0);
         let t0 = self.calibrate(rng, accept);
         let t_end = t0 * 1e-3;
         let mut temp = t0;
         let mut best = self.table.clone();
-        let mut best_energy = f64::INFINITY;
+        let mut best_energy = self.energy;
         // the current table is the best one: copied only when we leave it
-        let mut at_best = false;
+        let mut at_best = true;
         let mut moves = 0u64;
         loop {
             if moves.is_multiple_of(256) {
@@ -367,13 +389,9 @@ impl<'a> Anneal<'a> {
                 temp = t0 * (t_end / t0).powf(frac);
                 let hw = hw0 * (HARD_RAMP / hw0).powf(frac);
                 if hw > self.hw * 1.02 {
-                    if at_best {
-                        best.clone_from(&self.table);
-                    }
                     self.set_hard_weight(hw);
                     // the best so far, priced with the new weight
-                    best_energy = if at_best { self.energy } else { f64::INFINITY };
-                    at_best = false;
+                    best_energy = if at_best { self.energy } else { self.energy_of(&best) };
                 }
             }
             moves += 1;
@@ -394,5 +412,97 @@ impl<'a> Anneal<'a> {
             best = self.table.clone();
         }
         Outcome { best, moves }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::generate::{hospital, HospitalSpec};
+    use crate::validate::validate_table;
+    use rand::SeedableRng;
+    use std::time::Duration;
+
+    /// A random roster of eligible slots (rules broken freely).
+    fn random_table(ix: &Index, n: usize, rng: &mut ChaCha8Rng) -> Table {
+        (0..n)
+            .map(|i| {
+                (0..ix.h)
+                    .map(|d| {
+                        let options = &ix.eligible[i][d];
+                        if options.is_empty() || rng.random_bool(0.4) {
+                            None
+                        } else {
+                            Some(options[rng.random_range(0..options.len())])
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The prices per person and per slot add up to the validator's verdict on the
+    /// whole roster, and after thousands of accepted moves the energy kept up to date
+    /// move by move is still the energy of the table.
+    #[test]
+    fn prices_add_up_to_the_validator_and_moves_keep_the_books() {
+        for seed in 0..4 {
+            let p = hospital(&HospitalSpec { staff: 40, wards: 2, weeks: 2, seed });
+            let ix = Index::new(&p);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let table = random_table(&ix, p.staff.len(), &mut rng);
+            let report = validate_table(&p, &table);
+            let mut sa = Anneal::new(&p, &ix, &table);
+            let hard: usize = sa.person.iter().chain(&sa.slot).map(|q| q.hard).sum();
+            let cost: f64 = sa.person.iter().chain(&sa.slot).map(|q| q.cost).sum();
+            assert_eq!(hard, report.hard.len(), "seed {seed}");
+            assert!((cost - report.objective).abs() < 1e-6, "seed {seed}: {cost} vs {}", report.objective);
+
+            let mut accepted = 0;
+            for _ in 0..20_000 {
+                if sa.step(&mut rng, 50.0).is_some() {
+                    accepted += 1;
+                }
+            }
+            assert!(accepted > 100, "seed {seed}: only {accepted} moves accepted");
+            let table = sa.table.clone();
+            let kept = sa.energy;
+            let fresh = sa.energy_of(&table);
+            assert!((kept - fresh).abs() < 1e-6 * fresh.abs().max(1.0), "seed {seed}: {kept} vs {fresh}");
+            // only eligible slots, on their own day, pinned cells untouched
+            for (i, row) in table.iter().enumerate() {
+                for (d, cell) in row.iter().enumerate() {
+                    if let Some(k) = cell {
+                        assert!(ix.eligible[i][d].contains(k));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A run returns a roster no worse than its start, with the hard penalties at full weight.
+    #[test]
+    fn a_run_never_returns_worse_than_its_start() {
+        let p = hospital(&HospitalSpec { staff: 30, wards: 2, weeks: 2, seed: 9 });
+        let ix = Index::new(&p);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let start = random_table(&ix, p.staff.len(), &mut rng);
+        let mut sa = Anneal::new(&p, &ix, &start);
+        sa.set_hard_weight(HARD_RAMP);
+        let before = sa.energy;
+        let out = sa.run(&mut rng, Instant::now() + Duration::from_millis(300), TEST_ACCEPT, false);
+        let after = Anneal::new(&p, &ix, &out.best).energy_at(HARD_RAMP);
+        assert!(after <= before + 1e-6, "{after} > {before}");
+        assert!(out.moves > 1_000);
+    }
+
+    const TEST_ACCEPT: f64 = 0.2;
+
+    impl Anneal<'_> {
+        fn energy_at(mut self, hw: f64) -> f64 {
+            self.set_hard_weight(hw);
+            self.energy
+        }
     }
 }

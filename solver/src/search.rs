@@ -1,6 +1,9 @@
-//! Search around HiGHS: greedy construction (one person at a time),
-//! fix-and-optimise / LNS over people and windows of days, and a full-model
-//! solve with the incumbent as warm start (for the bound and the proof).
+//! Search around HiGHS: a first roster by simulated annealing (`anneal`),
+//! people still breaking a hard rule re-planned one at a time by the MIP;
+//! then annealing and fix-and-optimise / LNS over people and windows of days
+//! take turns, the time going to whichever gained more per second lately;
+//! models that fit also get full-model solves with the incumbent as warm
+//! start (for the bound and the proof).
 
 use crate::anneal::Anneal;
 use crate::model::{self, MipParams, MipStatus, Scope, Table};
@@ -84,9 +87,6 @@ impl Ctx<'_> {
             return (MipStatus::NoSolution, false);
         };
         let mut prm = self.params(limit);
-        if full && std::env::var_os("ROTA_FULL_COLD").is_some() {
-            prm.warm_start = false;
-        }
         let mut res = model::solve(built, &prm);
         if res.inconsistent && self.remaining() > 0.05 {
             // HiGHS found something better than it handed back: solve again without the start.
@@ -149,13 +149,13 @@ impl Ctx<'_> {
     }
 
     /// Anneal from the incumbent until `until` and offer the best roster seen.
-    fn anneal(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64) -> bool {
+    fn anneal(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> bool {
         let until = until.min(self.deadline);
         if until <= Instant::now() {
             return false;
         }
         let mut sa = Anneal::new(self.p, &self.ix, &self.best);
-        let out = sa.run(rng, until, accept);
+        let out = sa.run(rng, until, accept, relax);
         if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
             eprintln!("  anneal: {} moves", out.moves);
         }
@@ -224,13 +224,17 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     // re-planned alone by the MIP, the others fixed.
     if o.warm_start.is_none() {
         cx.report(Phase::Construct);
-        cx.anneal(&mut rng, Instant::now() + time_limit.mul_f64(construct_share()), 0.5);
+        // ROTA_NO_ANNEAL: LNS alone (constructing with the MIP), to measure what annealing adds
+        let no_sa = std::env::var_os("ROTA_NO_ANNEAL").is_some();
+        if !no_sa {
+            cx.anneal(&mut rng, Instant::now() + time_limit.mul_f64(CONSTRUCT_SHARE), CONSTRUCT_ACCEPT, true);
+        }
         if trace {
             for v in &cx.best_rep.hard {
                 eprintln!("  hard after annealing: {:?} {:?} day {:?}: {}", v.family, v.staff, v.day, v.detail);
             }
         }
-        let mut order = breaking_rules(&cx.best_rep, &cx.ix, n);
+        let mut order = if no_sa { (0..n).collect() } else { breaking_rules(&cx.best_rep, &cx.ix, n) };
         order.shuffle(&mut rng);
         if trace {
             eprintln!(
@@ -262,7 +266,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let first_lns_end = if !has_full {
         deadline
     } else if cells <= SMALL_CELLS {
-        t0 + time_limit.mul_f64(std::env::var("ROTA_FIRST_LNS").ok().and_then(|v| v.parse().ok()).unwrap_or(0.3))
+        t0 + time_limit.mul_f64(0.3)
     } else {
         t0 + time_limit.mul_f64(0.85)
     };
@@ -295,7 +299,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             let before = cx.best_score.value();
             let turn_start = Instant::now();
             if arm == ANNEAL {
-                cx.anneal(&mut rng, turn_end, burst_accept());
+                cx.anneal(&mut rng, turn_end, TURN_ACCEPT, false);
             }
             while arm == LNS && Instant::now() < turn_end && cx.remaining() > 0.1 {
                 let total: f64 = weights.iter().sum();
@@ -349,9 +353,11 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             if trace {
                 eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns"][arm]);
             }
-            arm = if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
+            arm = if std::env::var_os("ROTA_NO_ANNEAL").is_some() {
+                LNS
+            } else if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
                 untried
-            } else if rng.random_bool(0.2) || rate[ANNEAL] == rate[LNS] {
+            } else if rng.random_bool(EXPLORE) || rate[ANNEAL] == rate[LNS] {
                 1 - arm
             } else if rate[ANNEAL] > rate[LNS] {
                 ANNEAL
@@ -366,11 +372,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         cx.report(Phase::FullModel);
         let rem = cx.remaining();
         // a slice of half the remaining time, unless what would be left is short
-        let mut slice =
-            if rem < 0.3 * limit || std::env::var_os("ROTA_FULL_SLICE").is_some() { rem } else { rem * 0.5 };
-        if let Some(share) = std::env::var("ROTA_FULL_SHARE").ok().and_then(|v| v.parse::<f64>().ok()) {
-            slice = rem.min(share * limit);
-        }
+        let slice = if rem < 0.3 * limit { rem } else { rem * 0.5 };
         let free = vec![vec![true; h]; n];
         let r = cx.reoptimise(&free, slice, true);
         if trace {
@@ -393,13 +395,13 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 
 const KINDS: usize = 6;
 /// Share of the time limit for the first roster by annealing.
-fn construct_share() -> f64 {
-    std::env::var("ROTA_SA_CONSTRUCT").ok().and_then(|v| v.parse().ok()).unwrap_or(0.1)
-}
-/// Acceptance probability of a typical worsening move at the start of an annealing turn.
-fn burst_accept() -> f64 {
-    std::env::var("ROTA_SA_ACCEPT").ok().and_then(|v| v.parse().ok()).unwrap_or(0.05)
-}
+const CONSTRUCT_SHARE: f64 = 0.1;
+/// Probability that a typical worsening move is accepted at the start of a
+/// construction, and of an improving turn (which starts from the incumbent).
+const CONSTRUCT_ACCEPT: f64 = 0.5;
+const TURN_ACCEPT: f64 = 0.05;
+/// Share of the turns that go to the search that gained less lately.
+const EXPLORE: f64 = 0.1;
 /// The two searches that take turns.
 const ANNEAL: usize = 0;
 const LNS: usize = 1;
