@@ -70,6 +70,28 @@ pub(crate) struct Outcome {
     pub moves: u64,
 }
 
+/// A whole table priced from scratch.
+struct Priced {
+    /// slot → people assigned.
+    count: Vec<u32>,
+    person: Vec<Price>,
+    slot: Vec<Price>,
+}
+
+impl Priced {
+    fn of(pricer: &mut Pricer<'_>, table: &Table, slots: usize) -> Priced {
+        let mut count = vec![0u32; slots];
+        for k in table.iter().flatten().flatten() {
+            if let Some(c) = count.get_mut(*k) {
+                *c += 1;
+            }
+        }
+        let person = table.iter().enumerate().map(|(i, row)| pricer.person(i, row)).collect();
+        let slot = count.iter().enumerate().map(|(k, c)| pricer.slot(k, *c)).collect();
+        Priced { count, person, slot }
+    }
+}
+
 /// Cell changes (person, day, new cell).
 type Changes = Vec<(usize, usize, Option<usize>)>;
 
@@ -90,14 +112,7 @@ impl<'a> Anneal<'a> {
         let mut pricer = Pricer::new(p);
         let n = p.staff.len();
         let h = ix.h;
-        let mut count = vec![0u32; p.slots.len()];
-        for k in start.iter().flatten().flatten() {
-            if let Some(c) = count.get_mut(*k) {
-                *c += 1;
-            }
-        }
-        let person: Vec<Price> = (0..n).map(|i| pricer.person(i, &start[i])).collect();
-        let slot: Vec<Price> = count.iter().enumerate().map(|(k, c)| pricer.slot(k, *c)).collect();
+        let Priced { count, person, slot } = Priced::of(&mut pricer, start, p.slots.len());
         let movable: Vec<Vec<bool>> = (0..n).map(|i| (0..h).map(|d| ix.pin[i][d].is_none()).collect()).collect();
         let active =
             (0..n).filter(|&i| (0..h).any(|d| movable[i][d] && !ix.eligible[i][d].is_empty())).collect::<Vec<_>>();
@@ -154,7 +169,7 @@ impl<'a> Anneal<'a> {
 
     fn set_hard_weight(&mut self, hw: f64) {
         self.hw = hw;
-        self.energy = self.person.iter().chain(&self.slot).map(|p| self.e(*p)).sum();
+        self.energy = self.total(&self.person, &self.slot);
     }
 
     /// May person `i` take `cell` on day `d`?
@@ -322,22 +337,13 @@ impl<'a> Anneal<'a> {
 
     /// Energy of a whole table at the current weight.
     fn energy_of(&mut self, table: &Table) -> f64 {
-        let mut count = vec![0u32; self.count.len()];
-        for k in table.iter().flatten().flatten() {
-            if let Some(c) = count.get_mut(*k) {
-                *c += 1;
-            }
-        }
-        let mut total = 0.0;
-        for (i, row) in table.iter().enumerate() {
-            let q = self.pricer.person(i, row);
-            total += self.e(q);
-        }
-        for (k, c) in count.iter().enumerate() {
-            let q = self.pricer.slot(k, *c);
-            total += self.e(q);
-        }
-        total
+        let priced = Priced::of(&mut self.pricer, table, self.count.len());
+        self.total(&priced.person, &priced.slot)
+    }
+
+    /// Energy of these prices at the current weight.
+    fn total(&self, person: &[Price], slot: &[Price]) -> f64 {
+        person.iter().chain(slot).map(|q| self.e(*q)).sum()
     }
 
     /// A temperature at which a typical worsening move is accepted with

@@ -52,6 +52,8 @@ struct Ctx<'a> {
     /// The full model was proved infeasible.
     infeasible: bool,
     model_objective: Option<f64>,
+    /// ROTA_SOLVER_TRACE: progress of each phase on stderr.
+    trace: bool,
 }
 
 impl Ctx<'_> {
@@ -90,7 +92,7 @@ impl Ctx<'_> {
         let mut res = model::solve(built, &prm);
         if res.inconsistent && self.remaining() > 0.05 {
             // HiGHS found something better than it handed back: solve again without the start.
-            if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
+            if self.trace {
                 eprintln!("  inconsistent start/solution: re-solving cold");
             }
             let Ok(built) = model::build(self.p, &self.ix, Scope { free, current: &self.best }) else {
@@ -156,7 +158,7 @@ impl Ctx<'_> {
         }
         let mut sa = Anneal::new(self.p, &self.ix, &self.best);
         let out = sa.run(rng, until, accept, relax);
-        if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
+        if self.trace {
             eprintln!("  anneal: {} moves", out.moves);
         }
         self.offer(out.best, None)
@@ -206,12 +208,15 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         proved: false,
         infeasible: false,
         model_objective: None,
+        trace: std::env::var_os("ROTA_SOLVER_TRACE").is_some(),
         ix,
     };
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
 
-    let trace = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
+    let trace = cx.trace;
+    // ROTA_NO_ANNEAL: LNS alone (constructing with the MIP), to measure what annealing adds
+    let no_sa = std::env::var_os("ROTA_NO_ANNEAL").is_some();
     // Tiny problems: the full model directly.
     if cells <= 400 || std::env::var_os("ROTA_FULL_ONLY").is_some() {
         let free = vec![vec![true; h]; n];
@@ -224,8 +229,6 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     // re-planned alone by the MIP, the others fixed.
     if o.warm_start.is_none() {
         cx.report(Phase::Construct);
-        // ROTA_NO_ANNEAL: LNS alone (constructing with the MIP), to measure what annealing adds
-        let no_sa = std::env::var_os("ROTA_NO_ANNEAL").is_some();
         if !no_sa {
             cx.anneal(&mut rng, Instant::now() + time_limit.mul_f64(CONSTRUCT_SHARE), CONSTRUCT_ACCEPT, true);
         }
@@ -353,7 +356,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             if trace {
                 eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns"][arm]);
             }
-            arm = if std::env::var_os("ROTA_NO_ANNEAL").is_some() {
+            arm = if no_sa {
                 LNS
             } else if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
                 untried
