@@ -80,7 +80,7 @@ impl Ctx<'_> {
         }
     }
 
-    /// Re-optimise the free cells; returns (status, candidate accepted?, improved?).
+    /// Re-optimise the free cells; returns (status, improved?).
     fn reoptimise(&mut self, free: &[Vec<bool>], limit: f64, full: bool) -> (MipStatus, bool) {
         if self.remaining() < 0.05 {
             return (MipStatus::NoSolution, false);
