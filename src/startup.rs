@@ -3,7 +3,10 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use tracing_actix_web::TracingLogger;
 
@@ -67,15 +70,32 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serve until stopped; the in-process job workers run alongside and stop with it.
+    /// A handle that stops the server (and with it the job workers) from another thread.
+    #[must_use]
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serve until stopped; the in-process job workers run alongside and stop with it —
+    /// also when this future is dropped unfinished, so that no worker outlives its server
+    /// holding database connections.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop);
-        let mailer = self.mail.and_then(|m| crate::mail::spawn(&self.pool, m, &stop));
+        let stop = StopOnDrop(Arc::new(AtomicBool::new(false)));
+        let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop.0);
+        let mailer = self.mail.and_then(|m| crate::mail::spawn(&self.pool, m, &stop.0));
         let served = self.server.await;
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(stop);
         drop(workers);
         drop(mailer);
         served
+    }
+}
+
+/// Raises the workers' stop flag when dropped.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }

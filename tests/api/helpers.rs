@@ -1,3 +1,4 @@
+use actix_web::dev::ServerHandle;
 use diesel::Connection;
 use reqwest::{Method, Response, StatusCode};
 use rota::config::Settings;
@@ -12,15 +13,43 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub admin: String,
-    _dir: Option<TempDir>,
+    /// The server's own thread and the handle that stops it.
+    server: Option<(ServerHandle, std::thread::JoinHandle<()>)>,
+    _scratch: Scratch,
 }
 
-/// A temporary directory removed when dropped.
-pub struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
+/// A test's server stops with the test, so that its workers and connections do not pile up
+/// on the shared PostgreSQL server (whose connection limit is finite).
+impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if let Some((handle, thread)) = self.server.take() {
+            // `stop` sends its command at once; the future only waits for completion
+            drop(handle.stop(false));
+            let _ = thread.join();
+        }
+    }
+}
+
+/// What a test's database leaves behind, removed when dropped: the SQLite file's directory,
+/// or the PostgreSQL database (its last connections closed by force).
+pub enum Scratch {
+    Dir(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        match self {
+            Scratch::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Scratch::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                    let drop_db = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    let _ = diesel::RunQueryDsl::execute(drop_db, &mut conn);
+                }
+            }
+        }
     }
 }
 
@@ -29,7 +58,7 @@ fn postgres_admin_url() -> String {
 }
 
 /// A fresh, empty database for one test.
-pub fn fresh_database() -> (String, Option<TempDir>) {
+pub fn fresh_database() -> (String, Scratch) {
     let id = uuid::Uuid::now_v7().simple().to_string();
     if std::env::var("ROTA_TEST_DATABASE").as_deref() == Ok("postgres") {
         let admin_url = postgres_admin_url();
@@ -37,11 +66,11 @@ pub fn fresh_database() -> (String, Option<TempDir>) {
         let name = format!("rota_test_{id}");
         diesel::RunQueryDsl::execute(diesel::sql_query(format!("CREATE DATABASE {name}")), &mut conn).unwrap();
         let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_owned();
-        (format!("{base}/{name}"), None)
+        (format!("{base}/{name}"), Scratch::Postgres { admin_url, name })
     } else {
         let dir = std::env::temp_dir().join(format!("rota-test-{id}"));
         std::fs::create_dir_all(&dir).unwrap();
-        (dir.join("rota.sqlite3").display().to_string(), Some(TempDir(dir)))
+        (dir.join("rota.sqlite3").display().to_string(), Scratch::Dir(dir))
     }
 }
 
@@ -50,15 +79,26 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
-    let (url, dir) = fresh_database();
+    let (url, scratch) = fresh_database();
     let mut settings =
         Settings { database_url: Some(url), bind: "127.0.0.1:0".into(), pool_size: 4, ..Settings::default() };
     tweak(&mut settings);
     let app = Application::build(&settings).expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool();
-    tokio::spawn(app.run_until_stopped());
-    let mut test = TestApp { address, client: reqwest::Client::new(), pool, admin: String::new(), _dir: dir };
+    let handle = app.handle();
+    // its own thread and runtime, so that dropping the TestApp can stop it and wait
+    let thread = std::thread::spawn(move || {
+        let _ = actix_web::rt::System::new().block_on(app.run_until_stopped());
+    });
+    let mut test = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        pool,
+        admin: String::new(),
+        server: Some((handle, thread)),
+        _scratch: scratch,
+    };
     test.admin = test.token(TokenRole::Admin, None, None, None);
     test
 }

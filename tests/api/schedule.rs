@@ -17,7 +17,7 @@ fn text(out: &std::process::Output) -> String {
 
 #[test]
 fn a_weekly_batch_run_writes_csv_xlsx_ics_and_json_that_agree() {
-    let (url, _dir) = fresh_database();
+    let (url, _scratch) = fresh_database();
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo-hospital.yaml");
     let loaded = rota(&url, &["demo", "--fixture", fixture, "--today", "2026-11-25"]);
     assert!(loaded.status.success(), "{}", text(&loaded));
@@ -108,7 +108,7 @@ fn a_weekly_batch_run_writes_csv_xlsx_ics_and_json_that_agree() {
 
 #[test]
 fn a_batch_run_with_bad_input_says_what_to_fix() {
-    let (url, _dir) = fresh_database();
+    let (url, _scratch) = fresh_database();
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo-hospital.yaml");
     assert!(rota(&url, &["demo", "--fixture", fixture, "--today", "2026-11-25"]).status.success());
     let out = std::env::temp_dir().join("rota-schedule-never-written");
