@@ -128,8 +128,6 @@ struct Validator<'a> {
     hard_count: usize,
     /// Sum of the amounts of the hard violations.
     hard_amount: f64,
-    /// The part of `hard_amount` from upper limits (work too much or too close).
-    over_amount: f64,
     /// Soft cost of the person being checked.
     person_cost: f64,
 }
@@ -143,7 +141,6 @@ impl<'a> Validator<'a> {
             quiet: false,
             hard_count: 0,
             hard_amount: 0.0,
-            over_amount: 0.0,
             person_cost: 0.0,
         }
     }
@@ -161,7 +158,9 @@ impl<'a> Validator<'a> {
         detail: impl FnOnce() -> String,
     ) {
         self.hard_count += 1;
-        self.hard_amount += amount * hard_unit(family);
+        // in hours, not minutes, so that every family's unit is about one shift or day
+        let unit = if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) { 1.0 / 60.0 } else { 1.0 };
+        self.hard_amount += amount * unit;
         if !self.quiet {
             let staff = self.staff_id(i);
             self.report.hard.push(Violation { family, staff, day, amount, detail: detail() });
@@ -208,23 +207,6 @@ impl<'a> Validator<'a> {
             Mode::Hard => self.hard(family, Some(i), day, amount, detail),
             Mode::Soft(w) => self.cost(family, w, Some(i), day, amount, detail),
         }
-    }
-
-    /// A rule that only more work can break (a maximum, a succession): the
-    /// search never lets a move break one more (`Price::over`).
-    fn limit(
-        &mut self,
-        family: Family,
-        mode: Mode,
-        i: usize,
-        day: Option<u32>,
-        amount: f64,
-        detail: impl FnOnce() -> String,
-    ) {
-        if mode.is_hard() && amount > 0.0 {
-            self.over_amount += amount * hard_unit(family);
-        }
-        self.rule(family, mode, i, day, amount, detail);
     }
 
     fn run(&mut self, table: &[Vec<Option<usize>>]) {
@@ -384,14 +366,14 @@ impl<'a> Validator<'a> {
             let id = &p.shift_types[t].id;
             if let Some(&lim) = c.max_shifts.get(id) {
                 let ex = n.saturating_sub(lim);
-                self.limit(Family::ShiftsPerType, rules.shifts_per_type, i, None, f64::from(ex), || {
+                self.rule(Family::ShiftsPerType, rules.shifts_per_type, i, None, f64::from(ex), || {
                     format!("{n} shifts {id} > {lim}")
                 });
             }
         }
         if let Some(mx) = c.max_minutes_total {
             let ex = minutes.saturating_sub(u64::from(mx));
-            self.limit(Family::TotalMinutes, rules.total_minutes, i, None, ex as f64, || {
+            self.rule(Family::TotalMinutes, rules.total_minutes, i, None, ex as f64, || {
                 format!("{minutes} min > {mx}")
             });
         }
@@ -408,7 +390,7 @@ impl<'a> Validator<'a> {
             let day = Some((7 * wk) as u32);
             if let Some(mx) = c.max_minutes_week {
                 let ex = m.saturating_sub(u64::from(mx));
-                self.limit(Family::WeeklyMinutes, rules.weekly_minutes, i, day, ex as f64, || {
+                self.rule(Family::WeeklyMinutes, rules.weekly_minutes, i, day, ex as f64, || {
                     format!("week {wk}: {m} min > {mx}")
                 });
             }
@@ -422,13 +404,13 @@ impl<'a> Validator<'a> {
         if let Some(mx) = c.max_nights {
             let total = nights + st.history.nights_worked;
             let ex = total.saturating_sub(mx);
-            self.limit(Family::Nights, rules.max_nights, i, None, f64::from(ex), || format!("{total} nights > {mx}"));
+            self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), || format!("{total} nights > {mx}"));
         }
         // Total shifts, history included.
         let total = st.history.shifts_worked.saturating_add(row.iter().flatten().count() as u32);
         if let Some(mx) = c.max_shifts_total {
             let ex = total.saturating_sub(mx);
-            self.limit(Family::TotalShifts, rules.total_shifts, i, None, f64::from(ex), || {
+            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(ex), || {
                 format!("{total} shifts > {mx}")
             });
         }
@@ -462,7 +444,7 @@ impl<'a> Validator<'a> {
                 let before = (run.last.min(-1) - run.first + 1).max(0);
                 if let Some(mx) = lim.max.map(i64::from) {
                     let ex = (len - mx).max(0) - (before - mx).max(0);
-                    self.limit(
+                    self.rule(
                         Family::ConsecutiveShiftType,
                         rules.consecutive_shift_type,
                         i,
@@ -499,7 +481,7 @@ impl<'a> Validator<'a> {
         if let Some(mx) = c.max_weekends {
             let total = nw + st.history.weekends_worked;
             let ex = total.saturating_sub(mx);
-            self.limit(Family::Weekends, rules.max_weekends, i, None, f64::from(ex), || {
+            self.rule(Family::Weekends, rules.max_weekends, i, None, f64::from(ex), || {
                 format!("{total} weekends > {mx}")
             });
         }
@@ -547,7 +529,7 @@ impl<'a> Validator<'a> {
                         // windows of cmax+1 days inside the block ending in the horizon
                         let first = da.max(-cmax);
                         let n = (db - cmax - first + 1).max(0);
-                        self.limit(Family::MaxConsecutiveDays, rules.max_consecutive_days, i, day, n as f64, || {
+                        self.rule(Family::MaxConsecutiveDays, rules.max_consecutive_days, i, day, n as f64, || {
                             format!("{len} days worked in a row")
                         });
                     }
@@ -620,7 +602,7 @@ impl<'a> Validator<'a> {
                 let short = rest.is_some_and(|r| gap < r);
                 if forbidden || short {
                     let day = Some((d + k) as u32);
-                    self.limit(Family::Succession, rules.succession, i, day, 1.0, || {
+                    self.rule(Family::Succession, rules.succession, i, day, 1.0, || {
                         format!("{} on day {d} then {} on day {}", st_t.id, st_u.id, d + k)
                     });
                 }
@@ -698,26 +680,12 @@ fn runs_of_true(line: &[Option<bool>], day0: i64) -> Vec<Run> {
     out
 }
 
-/// Unit of a hard violation's amount: hours, not minutes, so that every
-/// family's unit is about one shift or day.
-fn hard_unit(family: Family) -> f64 {
-    if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) {
-        1.0 / 60.0
-    } else {
-        1.0
-    }
-}
-
 /// What a person's line or a slot's cover costs, as the validator counts it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Price {
     pub hard: usize,
     /// Sum of the hard violations' amounts (minutes counted as hours).
     pub hard_amount: f64,
-    /// The part of `hard_amount` from hard upper limits (max shifts, minutes,
-    /// nights, weekends, days in a row; successions): none is broken on an
-    /// empty roster and taking work away never breaks one.
-    pub over: f64,
     pub cost: f64,
 }
 
@@ -737,17 +705,11 @@ impl<'a> Pricer<'a> {
     fn reset(&mut self) {
         self.v.hard_count = 0;
         self.v.hard_amount = 0.0;
-        self.v.over_amount = 0.0;
         self.v.report.objective = 0.0;
     }
 
     fn price(&self) -> Price {
-        Price {
-            hard: self.v.hard_count,
-            hard_amount: self.v.hard_amount,
-            over: self.v.over_amount,
-            cost: self.v.report.objective,
-        }
+        Price { hard: self.v.hard_count, hard_amount: self.v.hard_amount, cost: self.v.report.objective }
     }
 
     /// Person `i` working `cells` (day → slot).
