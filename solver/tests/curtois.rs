@@ -39,9 +39,11 @@ fn instance2() {
     solve_instance(2, 30, 828.0);
 }
 
+/// 120 s of budget: it proves 1001 in about 30 s alone on a slow 2-core machine, but the
+/// suite runs it beside the other instances (1004 after 60 s once in CI on 2026-12-01).
 #[test]
 fn instance3() {
-    solve_instance(3, 60, 1001.0);
+    solve_instance(3, 120, 1001.0);
 }
 
 /// Within 0.5 % of the optimum 1716 in 60 s (measured 1716–1719 at 60 s on 2 shared cores).
