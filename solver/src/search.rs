@@ -312,7 +312,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
                     pick -= weights[kind];
                     kind += 1;
                 }
-                let hot = hot_spots(&cx.best_rep, &cx.ix.slot_shift, n, h);
+                let hot = hot_spots(p, &cx.best_rep, &cx.best, &cx.ix.slot_shift, h);
                 let free = neighbourhood(&mut rng, kind, &shape, sizes[kind], &hot);
                 let t = Instant::now();
                 let (status, improved) = cx.reoptimise(&free, sub_limit, false);
@@ -396,7 +396,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     Ok(finish(cx))
 }
 
-const KINDS: usize = 6;
+const KINDS: usize = 7;
 /// Share of the time limit for the first roster by annealing.
 const CONSTRUCT_SHARE: f64 = 0.1;
 /// Probability that a typical worsening move is accepted at the start of a
@@ -431,9 +431,14 @@ struct HotSpots {
     days: Vec<usize>,
     staff: Vec<usize>,
     slots: Vec<(usize, usize, bool)>,
+    /// person → minutes they may still work before their horizon maximum.
+    room: Vec<u64>,
+    /// person → day → off (no shift in the current roster).
+    off: Vec<Vec<bool>>,
 }
 
-fn hot_spots(rep: &ValidationReport, slot_shift: &[usize], n: usize, h: usize) -> HotSpots {
+fn hot_spots(p: &Problem, rep: &ValidationReport, table: &Table, slot_shift: &[usize], h: usize) -> HotSpots {
+    let n = table.len();
     let mut days: Vec<usize> =
         rep.slots.iter().filter(|s| s.assigned != s.target).map(|s| s.day as usize).filter(|d| *d < h).collect();
     days.dedup();
@@ -444,7 +449,14 @@ fn hot_spots(rep: &ValidationReport, slot_shift: &[usize], n: usize, h: usize) -
         .filter(|s| s.assigned != s.target && (s.day as usize) < h)
         .filter_map(|s| slot_shift.get(s.slot).map(|&t| (s.day as usize, t, s.assigned < s.target)))
         .collect();
-    HotSpots { days, staff, slots }
+    let room = (0..n)
+        .map(|i| {
+            let max = p.staff[i].contract.max_minutes_total.map_or(u64::MAX, u64::from);
+            max.saturating_sub(rep.staff.get(i).map_or(0, |s| s.minutes))
+        })
+        .collect();
+    let off = table.iter().map(|row| row.iter().map(Option::is_none).collect()).collect();
+    HotSpots { days, staff, slots, room, off }
 }
 
 /// Static shape of the instance for the neighbourhoods.
@@ -558,6 +570,31 @@ fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: 
             }
         }
         return free;
+    }
+    if kind == 6 && n > 0 && h > 0 {
+        // an under-covered slot's chain: people who can work its shift type, most
+        // of them off that day or with minutes to spare, over the whole horizon,
+        // and everybody on that day, so that the work can be passed along
+        let unders: Vec<&(usize, usize, bool)> = hot.slots.iter().filter(|s| s.2).collect();
+        if let Some(&&(d, t, _)) = unders.get(rng.random_range(0..unders.len().max(1))) {
+            let mut cand: Vec<(f64, usize)> = (0..n)
+                .filter(|&i| sh.types[i].get(t) == Some(&true))
+                .map(|i| {
+                    let off = hot.off.get(i).and_then(|r| r.get(d)).copied().unwrap_or(false);
+                    let room = hot.room.get(i).copied().unwrap_or(0) > 0;
+                    (f64::from(u8::from(off)) + f64::from(u8::from(room)) + rng.random_range(0.0..1.5), i)
+                })
+                .collect();
+            cand.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let k = ((size / h as f64).round() as usize).clamp(2, n);
+            for &(_, i) in cand.iter().take(k) {
+                free[i] = vec![true; h];
+            }
+            for row in &mut free {
+                row[d] = true;
+            }
+            return free;
+        }
     }
     let (k, len) = match kind {
         // a few people over the whole horizon
@@ -708,4 +745,43 @@ fn explain_uncovered(p: &Problem, ix: &Index, table: &Table, rep: &ValidationRep
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three people over five days and two shift types; person 2 cannot work type 1.
+    fn shape() -> Shape {
+        Shape { n: 3, h: 5, types: vec![vec![true, true], vec![true, true], vec![true, false]] }
+    }
+
+    fn hot(slots: Vec<(usize, usize, bool)>) -> HotSpots {
+        HotSpots {
+            days: Vec::new(),
+            staff: Vec::new(),
+            slots,
+            room: vec![0, 60, 0],
+            off: vec![vec![false; 5], vec![true; 5], vec![false; 5]],
+        }
+    }
+
+    #[test]
+    fn a_cover_chain_frees_whole_lines_of_people_who_can_work_the_short_slot_and_everybody_on_its_day() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..50 {
+            // type 1 is short on day 3: only people 0 and 1 can work it
+            let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(3, 1, true), (1, 0, false)]));
+            assert_eq!(free[0], vec![true; 5]);
+            assert_eq!(free[1], vec![true; 5]);
+            assert_eq!(free[2], vec![false, false, false, true, false]);
+        }
+    }
+
+    #[test]
+    fn without_a_short_slot_the_cover_chain_still_frees_something() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(1, 0, false)]));
+        assert!(free.iter().flatten().any(|f| *f));
+    }
 }
