@@ -427,17 +427,35 @@ const FULL_LAST_CELLS: usize = 30_000;
 
 /// Where the current roster pays: days with cover cost, people with soft cost,
 /// and the slots off target (day, shift type, under-covered?).
-struct HotSpots {
+struct HotSpots<'a> {
     days: Vec<usize>,
     staff: Vec<usize>,
     slots: Vec<(usize, usize, bool)>,
     /// person → minutes they may still work before their horizon maximum.
     room: Vec<u64>,
-    /// person → day → off (no shift in the current roster).
-    off: Vec<Vec<bool>>,
+    /// The current roster.
+    table: &'a Table,
 }
 
-fn hot_spots(p: &Problem, rep: &ValidationReport, table: &Table, slot_shift: &[usize], h: usize) -> HotSpots {
+impl HotSpots<'_> {
+    /// The slots short of their target.
+    fn unders(&self) -> Vec<&(usize, usize, bool)> {
+        self.slots.iter().filter(|s| s.2).collect()
+    }
+
+    /// Person `i` has no shift on day `d` in the current roster.
+    fn off(&self, i: usize, d: usize) -> bool {
+        self.table.get(i).and_then(|r| r.get(d)).is_some_and(Option::is_none)
+    }
+}
+
+fn hot_spots<'a>(
+    p: &Problem,
+    rep: &ValidationReport,
+    table: &'a Table,
+    slot_shift: &[usize],
+    h: usize,
+) -> HotSpots<'a> {
     let n = table.len();
     let mut days: Vec<usize> =
         rep.slots.iter().filter(|s| s.assigned != s.target).map(|s| s.day as usize).filter(|d| *d < h).collect();
@@ -455,8 +473,7 @@ fn hot_spots(p: &Problem, rep: &ValidationReport, table: &Table, slot_shift: &[u
             max.saturating_sub(rep.staff.get(i).map_or(0, |s| s.minutes))
         })
         .collect();
-    let off = table.iter().map(|row| row.iter().map(Option::is_none).collect()).collect();
-    HotSpots { days, staff, slots, room, off }
+    HotSpots { days, staff, slots, room, table }
 }
 
 /// Static shape of the instance for the neighbourhoods.
@@ -511,7 +528,7 @@ fn similar_staff(rng: &mut ChaCha8Rng, sh: &Shape, seed: usize, k: usize) -> Vec
     out
 }
 
-fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: &HotSpots) -> Vec<Vec<bool>> {
+fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: &HotSpots<'_>) -> Vec<Vec<bool>> {
     let (n, h) = (sh.n, sh.h);
     let mut free = vec![vec![false; h]; n];
     let mut staff: Vec<usize> = (0..n).collect();
@@ -551,7 +568,7 @@ fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: 
     }
     if kind == 5 && !hot.slots.is_empty() && n > 0 && h > 0 {
         // around one slot off target: the people who can work its shift type, on a window
-        let unders: Vec<&(usize, usize, bool)> = hot.slots.iter().filter(|s| s.2).collect();
+        let unders = hot.unders();
         let &(d, t, _) = if !unders.is_empty() && rng.random_bool(0.8) {
             unders[rng.random_range(0..unders.len())]
         } else {
@@ -575,12 +592,12 @@ fn neighbourhood(rng: &mut ChaCha8Rng, kind: usize, sh: &Shape, size: f64, hot: 
         // an under-covered slot's chain: people who can work its shift type, most
         // of them off that day or with minutes to spare, over the whole horizon,
         // and everybody on that day, so that the work can be passed along
-        let unders: Vec<&(usize, usize, bool)> = hot.slots.iter().filter(|s| s.2).collect();
+        let unders = hot.unders();
         if let Some(&&(d, t, _)) = unders.get(rng.random_range(0..unders.len().max(1))) {
             let mut cand: Vec<(f64, usize)> = (0..n)
                 .filter(|&i| sh.types[i].get(t) == Some(&true))
                 .map(|i| {
-                    let off = hot.off.get(i).and_then(|r| r.get(d)).copied().unwrap_or(false);
+                    let off = hot.off(i, d);
                     let room = hot.room.get(i).copied().unwrap_or(0) > 0;
                     (f64::from(u8::from(off)) + f64::from(u8::from(room)) + rng.random_range(0.0..1.5), i)
                 })
@@ -756,14 +773,13 @@ mod tests {
         Shape { n: 3, h: 5, types: vec![vec![true, true], vec![true, true], vec![true, false]] }
     }
 
-    fn hot(slots: Vec<(usize, usize, bool)>) -> HotSpots {
-        HotSpots {
-            days: Vec::new(),
-            staff: Vec::new(),
-            slots,
-            room: vec![0, 60, 0],
-            off: vec![vec![false; 5], vec![true; 5], vec![false; 5]],
-        }
+    /// Person 1 is off all week and has minutes to spare; 0 and 2 work every day.
+    fn roster() -> Table {
+        vec![vec![Some(0); 5], vec![None; 5], vec![Some(0); 5]]
+    }
+
+    fn hot(slots: Vec<(usize, usize, bool)>, table: &Table) -> HotSpots<'_> {
+        HotSpots { days: Vec::new(), staff: Vec::new(), slots, room: vec![0, 60, 0], table }
     }
 
     #[test]
@@ -771,7 +787,7 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         for _ in 0..50 {
             // type 1 is short on day 3: only people 0 and 1 can work it
-            let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(3, 1, true), (1, 0, false)]));
+            let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(3, 1, true), (1, 0, false)], &roster()));
             assert_eq!(free[0], vec![true; 5]);
             assert_eq!(free[1], vec![true; 5]);
             assert_eq!(free[2], vec![false, false, false, true, false]);
@@ -781,7 +797,7 @@ mod tests {
     #[test]
     fn without_a_short_slot_the_cover_chain_still_frees_something() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(1, 0, false)]));
+        let free = neighbourhood(&mut rng, 6, &shape(), 10.0, &hot(vec![(1, 0, false)], &roster()));
         assert!(free.iter().flatten().any(|f| *f));
     }
 }
