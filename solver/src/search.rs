@@ -159,7 +159,8 @@ impl Ctx<'_> {
         let mut sa = Anneal::new(self.p, &self.ix, &self.best);
         let out = sa.run(rng, until, accept, relax);
         if self.trace {
-            eprintln!("  anneal: {} moves", out.moves);
+            let sc = Score::of(&validate_table(self.p, &out.best));
+            eprintln!("  anneal: {} moves, found hard={} obj={}", out.moves, sc.hard, sc.obj);
         }
         self.offer(out.best, None)
     }

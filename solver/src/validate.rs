@@ -2,10 +2,10 @@
 //! from the assignments alone, working on the roster table staff → day → shift
 //! and on blocks of worked days / days off. It shares no code with `model/`.
 
-use crate::problem::{skill_ok, ward_ok, Family, Index, Mode, Problem, DAY_MINUTES};
+use crate::problem::{skill_ok, ward_ok, Family, Index, Mode, Problem, RunLimits, DAY_MINUTES};
 use crate::solution::{SlotSummary, Solution, StaffSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// One broken rule (hard) or one soft cost item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +88,7 @@ pub(crate) fn validate_table(problem: &Problem, table: &[Vec<Option<usize>>]) ->
 }
 
 /// What the validator looks up by index instead of by id.
+#[derive(Default)]
 struct Lookup {
     /// slot → shift type index.
     slot_shift: Vec<Option<usize>>,
@@ -95,6 +96,14 @@ struct Lookup {
     requests: Vec<Vec<usize>>,
     reference: Vec<Vec<usize>>,
     pins: Vec<Vec<usize>>,
+    /// request / pin / reference entry → the shift type it names.
+    request_shift: Vec<Option<usize>>,
+    pin_shift: Vec<Option<usize>>,
+    reference_shift: Vec<Option<usize>>,
+    /// staff → shift type of their last history shift.
+    last_shift: Vec<Option<usize>>,
+    /// staff → (shift type, limits) of their contract's runs of one shift type.
+    consecutive: Vec<Vec<(usize, RunLimits)>>,
 }
 
 impl Lookup {
@@ -110,12 +119,35 @@ impl Lookup {
             }
             by
         };
+        let shift_idx = |id: &str| p.shift_types.iter().position(|s| s.id == id);
+        let named = |id: &Option<String>| id.as_deref().and_then(shift_idx);
         Lookup {
-            slot_shift: p.slots.iter().map(|s| p.shift_types.iter().position(|t| t.id == s.shift)).collect(),
+            slot_shift: p.slots.iter().map(|s| shift_idx(&s.shift)).collect(),
             requests: group(&mut p.requests.iter().map(|r| r.staff.as_str())),
             reference: group(&mut p.reference.iter().map(|r| r.staff.as_str())),
             pins: group(&mut p.pins.iter().map(|r| r.staff.as_str())),
+            request_shift: p.requests.iter().map(|r| named(&r.shift)).collect(),
+            pin_shift: p.pins.iter().map(|r| named(&r.shift)).collect(),
+            reference_shift: p.reference.iter().map(|r| named(&r.shift)).collect(),
+            last_shift: p.staff.iter().map(|s| named(&s.history.last_shift)).collect(),
+            consecutive: p
+                .staff
+                .iter()
+                .map(|s| {
+                    s.contract.consecutive_shifts.iter().filter_map(|(id, lim)| Some((shift_idx(id)?, *lim))).collect()
+                })
+                .collect(),
         }
+    }
+}
+
+/// The scale of a hard violation's amount for the search: minutes count in
+/// hours, so that every family's unit is about one shift or one day.
+pub(crate) fn hard_unit(family: Family) -> f64 {
+    if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) {
+        1.0 / 60.0
+    } else {
+        1.0
     }
 }
 
@@ -158,9 +190,7 @@ impl<'a> Validator<'a> {
         detail: impl FnOnce() -> String,
     ) {
         self.hard_count += 1;
-        // in hours, not minutes, so that every family's unit is about one shift or day
-        let unit = if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) { 1.0 / 60.0 } else { 1.0 };
-        self.hard_amount += amount * unit;
+        self.hard_amount += amount * hard_unit(family);
         if !self.quiet {
             let staff = self.staff_id(i);
             self.report.hard.push(Violation { family, staff, day, amount, detail: detail() });
@@ -282,88 +312,31 @@ impl<'a> Validator<'a> {
     fn person(&mut self, i: usize, cells: &[Option<usize>]) -> StaffSummary {
         let p = self.p;
         let h = p.horizon_days as usize;
+        self.person_cost = 0.0;
+        let totals = Totals::of(p, &self.lookup.slot_shift, cells);
+        let (requests_met, requests_total) = self.person_days(i, cells, 0, h);
+        self.person_totals(i, &totals);
+        StaffSummary {
+            staff: if self.quiet { String::new() } else { p.staff[i].id.clone() },
+            shifts: totals.shifts,
+            minutes: totals.minutes,
+            nights: totals.nights,
+            weekends: totals.weekends,
+            requests_met,
+            requests_total,
+            cost: self.person_cost,
+        }
+    }
+
+    /// The rules on one person's whole-horizon sums: shifts per type, total
+    /// minutes, nights, total shifts, weekends.
+    fn person_totals(&mut self, i: usize, t: &Totals) {
+        let p = self.p;
         let st = &p.staff[i];
         let c = &st.contract;
         let rules = &p.rules;
-        let shift_idx = |id: &str| p.shift_types.iter().position(|s| s.id == id);
-        // day -> shift type index
-        let row: Vec<Option<usize>> =
-            cells.iter().map(|c| c.and_then(|k| self.lookup.slot_shift.get(k).copied().flatten())).collect();
-        let row = &row;
-        let mut summary =
-            StaffSummary { staff: if self.quiet { String::new() } else { st.id.clone() }, ..StaffSummary::default() };
-        self.person_cost = 0.0;
-        // Requests.
-        for q in 0..self.lookup.requests[i].len() {
-            let r = &p.requests[self.lookup.requests[i][q]];
-            if r.day as usize >= h {
-                continue;
-            }
-            let worked = row[r.day as usize];
-            let want = r.shift.as_deref().and_then(shift_idx);
-            let met = match (r.work, r.shift.is_some()) {
-                (true, true) => worked.is_some() && worked == want,
-                (true, false) => worked.is_some(),
-                (false, true) => worked.is_none() || worked != want,
-                (false, false) => worked.is_none(),
-            };
-            summary.requests_total += 1;
-            if met {
-                summary.requests_met += 1;
-            } else {
-                let detail =
-                    || format!("request {} {:?} on day {} not met", if r.work { "on" } else { "off" }, r.shift, r.day);
-                self.cost(Family::Requests, r.weight, Some(i), Some(r.day), 1.0, detail);
-            }
-        }
-        // Eligibility, unavailability, pins.
-        for (d, cell) in cells.iter().enumerate() {
-            let day = Some(d as u32);
-            if let Some(k) = *cell {
-                let Some(s) = p.slots.get(k) else { continue };
-                if s.day as usize != d {
-                    self.hard(Family::Eligibility, Some(i), day, 1.0, || "slot on another day".into());
-                }
-                if !skill_ok(st, s.skill.as_deref(), s.day) || !ward_ok(st, &s.ward) {
-                    self.hard(Family::Eligibility, Some(i), day, 1.0, || {
-                        format!("not eligible for {} {} {:?}", s.shift, s.ward, s.skill)
-                    });
-                }
-                if st.unavailable.contains(&(d as u32)) {
-                    self.hard(Family::Unavailability, Some(i), day, 1.0, || "works on an unavailable day".into());
-                }
-            }
-        }
-        for q in 0..self.lookup.pins[i].len() {
-            let pin = &p.pins[self.lookup.pins[i][q]];
-            if pin.day as usize >= h {
-                continue;
-            }
-            let got = row[pin.day as usize];
-            let want = pin.shift.as_deref().and_then(shift_idx);
-            if got != want {
-                self.hard(Family::Pins, Some(i), Some(pin.day), 1.0, || format!("pinned to {:?}", pin.shift));
-            }
-        }
-        // Workload.
-        let mut minutes = 0u64;
-        let mut per_type = vec![0u32; p.shift_types.len()];
-        let mut nights = 0u32;
-        for t in row.iter().flatten() {
-            let s = &p.shift_types[*t];
-            minutes += u64::from(s.minutes);
-            per_type[*t] += 1;
-            nights += u32::from(s.night);
-            summary.shifts += 1;
-            let hourly = rules.cost_weight * st.hourly_cost * f64::from(s.minutes) / 60.0;
-            if hourly > 0.0 {
-                self.cost(Family::Cost, 1.0, Some(i), None, hourly, || format!("cost of shift {}", s.id));
-            }
-        }
-        summary.minutes = minutes;
-        summary.nights = nights;
-        for (t, n) in per_type.iter().enumerate() {
-            let id = &p.shift_types[t].id;
+        for (k, n) in t.per_type.iter().enumerate() {
+            let id = &p.shift_types[k].id;
             if let Some(&lim) = c.max_shifts.get(id) {
                 let ex = n.saturating_sub(lim);
                 self.rule(Family::ShiftsPerType, rules.shifts_per_type, i, None, f64::from(ex), || {
@@ -371,6 +344,7 @@ impl<'a> Validator<'a> {
                 });
             }
         }
+        let minutes = t.minutes;
         if let Some(mx) = c.max_minutes_total {
             let ex = minutes.saturating_sub(u64::from(mx));
             self.rule(Family::TotalMinutes, rules.total_minutes, i, None, ex as f64, || {
@@ -383,10 +357,116 @@ impl<'a> Validator<'a> {
                 format!("{minutes} min < {mn}")
             });
         }
-        for wk in 0..h.div_ceil(7) {
+        if let Some(mx) = c.max_nights {
+            let total = t.nights + st.history.nights_worked;
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), || format!("{total} nights > {mx}"));
+        }
+        // Total shifts, history included.
+        let total = st.history.shifts_worked.saturating_add(t.shifts);
+        if let Some(mx) = c.max_shifts_total {
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(ex), || {
+                format!("{total} shifts > {mx}")
+            });
+        }
+        if let Some(mn) = c.min_shifts_total {
+            let sh = mn.saturating_sub(total);
+            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(sh), || {
+                format!("{total} shifts < {mn}")
+            });
+        }
+        if let Some(mx) = c.max_weekends {
+            let total = t.weekends + st.history.weekends_worked;
+            let ex = total.saturating_sub(mx);
+            self.rule(Family::Weekends, rules.max_weekends, i, None, f64::from(ex), || {
+                format!("{total} weekends > {mx}")
+            });
+        }
+    }
+
+    /// The rules on days, weeks and blocks of one person's line whose anchor day
+    /// lies in `lo..hi`: requests, eligibility, pins and the reference roster on
+    /// their day; the cost of a shift on its day; a week on its first day; a
+    /// weekend on its Saturday; a block of days (worked, off, or on one shift
+    /// type) on its first day (day 0 for a block that began before the horizon);
+    /// a rest or succession fault on its second day. Every such rule of the line
+    /// is counted exactly once over `0..h`, which lets the search re-price only
+    /// the days around a change. Returns the requests (met, total) in the range.
+    fn person_days(&mut self, i: usize, cells: &[Option<usize>], lo: usize, hi: usize) -> (u32, u32) {
+        let p = self.p;
+        let h = p.horizon_days as usize;
+        let hi = hi.min(h).min(cells.len());
+        let st = &p.staff[i];
+        let c = &st.contract;
+        let rules = &p.rules;
+        // the lookup is read while the rules are recorded
+        let lk = std::mem::take(&mut self.lookup);
+        let ty = |d: usize| cells[d].and_then(|k| lk.slot_shift.get(k).copied().flatten());
+        let in_range = |d: u32| (lo..hi).contains(&(d as usize));
+        let (mut met_n, mut total_n) = (0u32, 0u32);
+        // Requests.
+        for &q in &lk.requests[i] {
+            let r = &p.requests[q];
+            if !in_range(r.day) {
+                continue;
+            }
+            let worked = ty(r.day as usize);
+            let want = lk.request_shift[q];
+            let met = match (r.work, r.shift.is_some()) {
+                (true, true) => worked.is_some() && worked == want,
+                (true, false) => worked.is_some(),
+                (false, true) => worked.is_none() || worked != want,
+                (false, false) => worked.is_none(),
+            };
+            total_n += 1;
+            if met {
+                met_n += 1;
+            } else {
+                let detail =
+                    || format!("request {} {:?} on day {} not met", if r.work { "on" } else { "off" }, r.shift, r.day);
+                self.cost(Family::Requests, r.weight, Some(i), Some(r.day), 1.0, detail);
+            }
+        }
+        // Eligibility, unavailability, the cost of each shift.
+        for (d, cell) in cells.iter().enumerate().take(hi).skip(lo) {
+            let day = Some(d as u32);
+            let Some(k) = *cell else { continue };
+            let Some(s) = p.slots.get(k) else { continue };
+            if s.day as usize != d {
+                self.hard(Family::Eligibility, Some(i), day, 1.0, || "slot on another day".into());
+            }
+            if !skill_ok(st, s.skill.as_deref(), s.day) || !ward_ok(st, &s.ward) {
+                self.hard(Family::Eligibility, Some(i), day, 1.0, || {
+                    format!("not eligible for {} {} {:?}", s.shift, s.ward, s.skill)
+                });
+            }
+            if st.unavailable.contains(&(d as u32)) {
+                self.hard(Family::Unavailability, Some(i), day, 1.0, || "works on an unavailable day".into());
+            }
+            if let Some(t) = ty(d) {
+                let s = &p.shift_types[t];
+                let hourly = rules.cost_weight * st.hourly_cost * f64::from(s.minutes) / 60.0;
+                if hourly > 0.0 {
+                    self.cost(Family::Cost, 1.0, Some(i), None, hourly, || format!("cost of shift {}", s.id));
+                }
+            }
+        }
+        for &q in &lk.pins[i] {
+            let pin = &p.pins[q];
+            if !in_range(pin.day) {
+                continue;
+            }
+            let got = ty(pin.day as usize);
+            if got != lk.pin_shift[q] {
+                self.hard(Family::Pins, Some(i), Some(pin.day), 1.0, || format!("pinned to {:?}", pin.shift));
+            }
+        }
+        // Weeks of seven days from day 0.
+        for wk in lo.div_ceil(7)..hi.div_ceil(7) {
             let days = (7 * wk)..(7 * wk + 7).min(h);
             let full = days.len() == 7;
-            let m: u64 = days.clone().filter_map(|d| row[d]).map(|t| u64::from(p.shift_types[t].minutes)).sum();
+            let m: u64 = days.clone().filter_map(ty).map(|t| u64::from(p.shift_types[t].minutes)).sum();
             let day = Some((7 * wk) as u32);
             if let Some(mx) = c.max_minutes_week {
                 let ex = m.saturating_sub(u64::from(mx));
@@ -401,126 +481,76 @@ impl<'a> Validator<'a> {
                 });
             }
         }
-        if let Some(mx) = c.max_nights {
-            let total = nights + st.history.nights_worked;
-            let ex = total.saturating_sub(mx);
-            self.rule(Family::Nights, rules.max_nights, i, None, f64::from(ex), || format!("{total} nights > {mx}"));
-        }
-        // Total shifts, history included.
-        let total = st.history.shifts_worked.saturating_add(row.iter().flatten().count() as u32);
-        if let Some(mx) = c.max_shifts_total {
-            let ex = total.saturating_sub(mx);
-            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(ex), || {
-                format!("{total} shifts > {mx}")
-            });
-        }
-        if let Some(mn) = c.min_shifts_total {
-            let sh = mn.saturating_sub(total);
-            self.rule(Family::TotalShifts, rules.total_shifts, i, None, f64::from(sh), || {
-                format!("{total} shifts < {mn}")
-            });
-        }
         // Complete weekends: Saturday and its Sunday both inside the horizon.
         if c.complete_weekends {
-            for d in 0..h.saturating_sub(1) {
-                if p.weekday(d as i64) == 5 && row[d].is_some() != row[d + 1].is_some() {
+            for d in lo..hi.min(h.saturating_sub(1)) {
+                if p.weekday(d as i64) == 5 && ty(d).is_some() != ty(d + 1).is_some() {
                     self.rule(Family::CompleteWeekends, rules.complete_weekends, i, Some(d as u32), 1.0, || {
                         format!("only one day of the weekend starting on day {d} worked")
                     });
                 }
             }
         }
+        let hist = &st.history;
+        let (lo_i, hi_i, h_i) = (lo as i64, hi as i64, h as i64);
         // Runs of the same shift type, the run of the last history shift continuing into day 0.
-        for (id, lim) in &c.consecutive_shifts {
-            let Some(t) = shift_idx(id) else { continue };
-            let pre = (st.history.consecutive_days_worked.max(st.history.consecutive_days_off) + 2) as i64;
-            let last = st.history.last_shift.as_deref().and_then(shift_idx);
-            let line: Vec<Option<bool>> = (-pre..0)
-                .map(|j| past_shift(&st.history, last, t, (-j) as u32))
-                .chain(row.iter().map(|x| Some(*x == Some(t))))
-                .collect();
-            for run in runs_of_true(&line, pre) {
-                let len = run.last - run.first + 1;
-                let before = (run.last.min(-1) - run.first + 1).max(0);
+        let last = lk.last_shift[i];
+        for &(t, lim) in &lk.consecutive[i] {
+            let pre = i64::from(hist.consecutive_days_worked.max(hist.consecutive_days_off) + 2);
+            let on =
+                |j: i64| if j < 0 { past_shift(hist, last, t, (-j) as u32) } else { Some(ty(j as usize) == Some(t)) };
+            for_runs(&on, -pre, h_i, lo_i, hi_i, |first, last_day, v| {
+                if v != Some(true) {
+                    return;
+                }
+                let left_known = first > -pre && on(first - 1).is_some();
+                let len = last_day - first + 1;
+                let before = (last_day.min(-1) - first + 1).max(0);
+                let day = Some(first.max(0) as u32);
+                let id = &p.shift_types[t].id;
                 if let Some(mx) = lim.max.map(i64::from) {
                     let ex = (len - mx).max(0) - (before - mx).max(0);
-                    self.rule(
-                        Family::ConsecutiveShiftType,
-                        rules.consecutive_shift_type,
-                        i,
-                        Some(run.first.max(0) as u32),
-                        ex as f64,
-                        || format!("{len} {id} shifts in a row > {mx}"),
-                    );
+                    self.rule(Family::ConsecutiveShiftType, rules.consecutive_shift_type, i, day, ex as f64, || {
+                        format!("{len} {id} shifts in a row > {mx}")
+                    });
                 }
                 if let Some(mn) = lim.min.map(i64::from) {
-                    if run.left_known && run.last >= -1 && run.last < h as i64 - 1 && len < mn {
+                    if left_known && last_day >= -1 && last_day < h_i - 1 && len < mn {
                         self.rule(
                             Family::ConsecutiveShiftType,
                             rules.consecutive_shift_type,
                             i,
-                            Some(run.first.max(0) as u32),
+                            day,
                             (mn - len) as f64,
                             || format!("only {len} {id} shifts in a row < {mn}"),
                         );
                     }
                 }
-            }
-        }
-        // Weekends.
-        let mut weekends = BTreeSet::new();
-        for (d, t) in row.iter().enumerate() {
-            if t.is_some() {
-                if let Some(w) = p.weekend_of(d as i64) {
-                    weekends.insert(w);
-                }
-            }
-        }
-        let nw = weekends.len() as u32;
-        summary.weekends = nw;
-        if let Some(mx) = c.max_weekends {
-            let total = nw + st.history.weekends_worked;
-            let ex = total.saturating_sub(mx);
-            self.rule(Family::Weekends, rules.max_weekends, i, None, f64::from(ex), || {
-                format!("{total} weekends > {mx}")
             });
         }
         // Blocks of worked days / days off on the timeline extended by history. A block
         // is judged by the minimum rules when the day after it is inside the horizon.
-        // known[j] for j in -pre..h: Some(worked) or None (unknown past).
-        let hist = &st.history;
-        let pre = (hist.consecutive_days_worked.max(hist.consecutive_days_off) + 1) as usize;
-        let mut line: Vec<Option<bool>> = Vec::with_capacity(pre + h);
-        for j in 0..pre {
-            let back = pre - j; // day = -back
-            let v = if hist.consecutive_days_worked > 0 {
-                if back <= hist.consecutive_days_worked as usize {
-                    Some(true)
-                } else {
-                    Some(false)
-                }
-            } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off as usize {
+        // worked(j) for j in -pre..h: Some(worked) or None (unknown past).
+        let pre = i64::from(hist.consecutive_days_worked.max(hist.consecutive_days_off) + 1);
+        let worked = |j: i64| -> Option<bool> {
+            if j >= 0 {
+                return Some(ty(j as usize).is_some());
+            }
+            let back = (-j) as u32;
+            if hist.consecutive_days_worked > 0 {
+                Some(back <= hist.consecutive_days_worked)
+            } else if hist.consecutive_days_off > 0 && back <= hist.consecutive_days_off {
                 Some(false)
-            } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off as usize + 1 {
+            } else if hist.consecutive_days_off > 0 && back == hist.consecutive_days_off + 1 {
                 Some(true)
             } else {
                 None
-            };
-            line.push(v);
-        }
-        line.extend(row.iter().map(|t| Some(t.is_some())));
-        let off = pre as i64; // line index of day 0
-        let mut a = 0usize;
-        while a < line.len() {
-            let kind = line[a];
-            let mut b = a;
-            while b + 1 < line.len() && line[b + 1] == kind {
-                b += 1;
             }
-            let (da, db) = (a as i64 - off, b as i64 - off);
-            let len = (b - a + 1) as i64;
-            let left_known = a > 0 && line[a - 1].is_some();
-            let right_inside = db < h as i64 - 1;
+        };
+        for_runs(&worked, -pre, h_i, lo_i, hi_i, |da, db, kind| {
+            let len = db - da + 1;
+            let left_known = da > -pre && worked(da - 1).is_some();
+            let right_inside = db < h_i - 1;
             let day = Some(da.max(0) as u32);
             match kind {
                 Some(true) => {
@@ -577,52 +607,131 @@ impl<'a> Validator<'a> {
                 }
                 None => {}
             }
-            a = b + 1;
-        }
-        // Rest and forbidden successions: pairs (d, t) -> (d + k, u), including day -1.
-        let last = hist.last_shift.as_deref().and_then(shift_idx);
+        });
+        // Rest and forbidden successions: pairs (d, t) -> (d + k, u), day -1 included,
+        // each on its second day.
         let at = |d: i64| -> Option<usize> {
             if d == -1 {
                 last
-            } else if d >= 0 && (d as usize) < h {
-                row[d as usize]
+            } else if d >= 0 && d < h_i {
+                ty(d as usize)
             } else {
                 None
             }
         };
         let rest = c.min_rest_minutes.map(i64::from);
-        for d in -1..(h as i64) {
-            let Some(t) = at(d) else { continue };
-            let st_t = &p.shift_types[t];
-            for k in 1..=3i64 {
-                let Some(u) = at(d + k) else { continue };
-                let st_u = &p.shift_types[u];
+        for e in lo_i..hi_i {
+            let Some(u) = at(e) else { continue };
+            let st_u = &p.shift_types[u];
+            for k in (1..=3i64).rev() {
+                let d = e - k;
+                let Some(t) = at(d) else { continue };
+                let st_t = &p.shift_types[t];
                 let forbidden = k == 1 && st_t.forbidden_next.contains(&st_u.id);
                 let gap = k * DAY_MINUTES + i64::from(st_u.start_minute) - st_t.end_minute();
                 let short = rest.is_some_and(|r| gap < r);
                 if forbidden || short {
-                    let day = Some((d + k) as u32);
-                    self.rule(Family::Succession, rules.succession, i, day, 1.0, || {
-                        format!("{} on day {d} then {} on day {}", st_t.id, st_u.id, d + k)
+                    self.rule(Family::Succession, rules.succession, i, Some(e as u32), 1.0, || {
+                        format!("{} on day {d} then {} on day {e}", st_t.id, st_u.id)
                     });
                 }
             }
         }
         // Stability.
-        for q in 0..self.lookup.reference[i].len() {
-            let r = &p.reference[self.lookup.reference[i][q]];
-            if r.day as usize >= h {
+        for &q in &lk.reference[i] {
+            let r = &p.reference[q];
+            if !in_range(r.day) {
                 continue;
             }
-            let want = r.shift.as_deref().and_then(shift_idx);
-            if row[r.day as usize] != want {
+            if ty(r.day as usize) != lk.reference_shift[q] {
                 self.cost(Family::Stability, p.rules.change_weight, Some(i), Some(r.day), 1.0, || {
                     format!("changed from {:?}", r.shift)
                 });
             }
         }
-        summary.cost = self.person_cost;
-        summary
+        self.lookup = lk;
+        (met_n, total_n)
+    }
+}
+
+/// Calls `f(first, last, value)` for each maximal run of equal values of `get`
+/// on the days `from..h` whose anchor (its first day, or day 0 for a run that
+/// began before it) lies in `lo..hi`.
+fn for_runs<T: PartialEq>(
+    get: &impl Fn(i64) -> T,
+    from: i64,
+    h: i64,
+    lo: i64,
+    hi: i64,
+    mut f: impl FnMut(i64, i64, T),
+) {
+    let mut s = if lo <= 0 { from } else { lo };
+    if s > from && s < h {
+        // skip the run going on from before `lo`: it is anchored there
+        let before = get(s - 1);
+        while s < h && get(s) == before {
+            s += 1;
+        }
+    }
+    while s < h && s.max(0) < hi {
+        let v = get(s);
+        let mut e = s;
+        while e + 1 < h && get(e + 1) == v {
+            e += 1;
+        }
+        f(s, e, v);
+        s = e + 1;
+    }
+}
+
+/// The horizon-wide sums of one person's line that the totals rules read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Totals {
+    pub minutes: u64,
+    /// shift type → shifts worked.
+    pub per_type: Vec<u32>,
+    pub nights: u32,
+    pub shifts: u32,
+    /// Weekends with at least one day worked.
+    pub weekends: u32,
+    /// weekend number → days worked on it.
+    weekend_days: Vec<u32>,
+}
+
+impl Totals {
+    fn of(p: &Problem, slot_shift: &[Option<usize>], cells: &[Option<usize>]) -> Totals {
+        let h = p.horizon_days as usize;
+        let mut t = Totals {
+            per_type: vec![0; p.shift_types.len()],
+            weekend_days: vec![0; (usize::from(p.first_weekday) + h) / 7 + 1],
+            ..Totals::default()
+        };
+        for (d, cell) in cells.iter().enumerate().take(h) {
+            t.tally(p, slot_shift, d, *cell, true);
+        }
+        t
+    }
+
+    /// Add (or take away) `cell` worked on day `d`.
+    fn tally(&mut self, p: &Problem, slot_shift: &[Option<usize>], d: usize, cell: Option<usize>, add: bool) {
+        let Some(k) = cell.and_then(|k| slot_shift.get(k).copied().flatten()) else { return };
+        let s = &p.shift_types[k];
+        let step = |x: &mut u32| *x = if add { *x + 1 } else { x.saturating_sub(1) };
+        step(&mut self.per_type[k]);
+        step(&mut self.shifts);
+        if s.night {
+            step(&mut self.nights);
+        }
+        let m = u64::from(s.minutes);
+        self.minutes = if add { self.minutes + m } else { self.minutes.saturating_sub(m) };
+        let w = p.weekend_of(d as i64).and_then(|w| usize::try_from(w).ok());
+        if let Some(x) = w.and_then(|w| self.weekend_days.get_mut(w)) {
+            let was = *x > 0;
+            step(x);
+            if was != (*x > 0) {
+                step(&mut self.weekends);
+            }
+        }
     }
 }
 
@@ -649,35 +758,6 @@ fn past_shift(hist: &crate::problem::History, last: Option<usize>, t: usize, bac
     } else {
         None
     }
-}
-
-/// A maximal run of `Some(true)` on a line whose index `day0` is day 0.
-struct Run {
-    first: i64,
-    last: i64,
-    /// The day before the run is known (not `None`).
-    left_known: bool,
-}
-
-fn runs_of_true(line: &[Option<bool>], day0: i64) -> Vec<Run> {
-    let mut out = Vec::new();
-    let mut k = 0usize;
-    while k < line.len() {
-        if line[k] != Some(true) {
-            k += 1;
-            continue;
-        }
-        let start = k;
-        while k < line.len() && line[k] == Some(true) {
-            k += 1;
-        }
-        out.push(Run {
-            first: start as i64 - day0,
-            last: k as i64 - 1 - day0,
-            left_known: start > 0 && line[start - 1].is_some(),
-        });
-    }
-    out
 }
 
 /// What a person's line or a slot's cover costs, as the validator counts it.
@@ -716,6 +796,32 @@ impl<'a> Pricer<'a> {
     pub(crate) fn person(&mut self, i: usize, cells: &[Option<usize>]) -> Price {
         self.reset();
         self.v.person(i, cells);
+        self.price()
+    }
+
+    /// The horizon-wide sums of a line.
+    pub(crate) fn totals_of(&self, cells: &[Option<usize>]) -> Totals {
+        Totals::of(self.v.p, &self.v.lookup.slot_shift, cells)
+    }
+
+    /// Add (`add`) or take away `cell` worked on day `d` from `t`.
+    pub(crate) fn tally(&self, t: &mut Totals, d: usize, cell: Option<usize>, add: bool) {
+        t.tally(self.v.p, &self.v.lookup.slot_shift, d, cell, add);
+    }
+
+    /// The rules of person `i` on their horizon-wide sums `t`. With
+    /// [`Pricer::days`] over `0..h` it makes [`Pricer::person`].
+    pub(crate) fn totals(&mut self, i: usize, t: &Totals) -> Price {
+        self.reset();
+        self.v.person_totals(i, t);
+        self.price()
+    }
+
+    /// The rules of person `i` working `cells` anchored on the days `lo..hi`
+    /// (see `Validator::person_days`).
+    pub(crate) fn days(&mut self, i: usize, cells: &[Option<usize>], lo: usize, hi: usize) -> Price {
+        self.reset();
+        self.v.person_days(i, cells, lo, hi);
         self.price()
     }
 
