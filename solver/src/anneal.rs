@@ -21,8 +21,9 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::time::Instant;
 
-/// Penalty of each broken hard rule, and of each unit of its amount (a minute
-/// hour short, a day too many), so that the search is pulled towards feasibility.
+/// Penalty of each broken hard rule, and of each unit of its amount (a shift's
+/// worth of minutes short, a day too many), so that the search is pulled
+/// towards feasibility.
 const HARD_EACH: f64 = 1_000.0;
 const HARD_UNIT: f64 = 1_000.0;
 /// How much heavier the hard penalties are at the end of a run than at its

@@ -216,6 +216,8 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let limit = time_limit.as_secs_f64();
 
     let trace = cx.trace;
+    // time limit of one neighbourhood's model
+    let sub_limit = (limit / 120.0).clamp(0.3, 3.0);
     // ROTA_NO_ANNEAL: LNS alone (constructing with the MIP), to measure what annealing adds
     let no_sa = std::env::var_os("ROTA_NO_ANNEAL").is_some();
     // Tiny problems: the full model directly.
@@ -227,7 +229,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 
     // Phase 1: a first roster, unless we have one: annealing from nothing
     // (hard rules as penalties), then each person still breaking a hard rule
-    // re-planned alone by the MIP, the others fixed.
+    // re-planned alone by the MIP, the others fixed (two rounds, below).
     if o.warm_start.is_none() {
         cx.report(Phase::Construct);
         if !no_sa {
@@ -249,12 +251,34 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
                 order.len()
             );
         }
-        for (pos, &i) in order.iter().enumerate() {
-            let left = (order.len() - pos) as f64;
-            let per = (cx.remaining() * 0.5 / left).max(0.05);
-            let mut free = vec![vec![false; h]; n];
-            free[i] = vec![true; h];
-            cx.reoptimise(&free, per, false);
+        // Round 0 gives each person at most REPAIR_PERSON neighbourhood limits, so
+        // that the many people of a long horizon do not take the whole time; round 1
+        // gives those still breaking a rule half of what is left between them.
+        for round in 0..2 {
+            if round == 1 {
+                if no_sa || cx.best_rep.hard.is_empty() {
+                    break;
+                }
+                order = breaking_rules(&cx.best_rep, &cx.ix, n);
+            }
+            for (pos, &i) in order.iter().enumerate() {
+                let left = (order.len() - pos) as f64;
+                let mut per = (cx.remaining() * 0.5 / left).max(0.05);
+                if round == 0 && !no_sa {
+                    per = per.min(REPAIR_PERSON * sub_limit);
+                }
+                let mut free = vec![vec![false; h]; n];
+                free[i] = vec![true; h];
+                cx.reoptimise(&free, per, false);
+            }
+            if trace {
+                eprintln!(
+                    "repair round {round} t={:.1} obj={} hard={}",
+                    t0.elapsed().as_secs_f64(),
+                    cx.best_score.obj,
+                    cx.best_score.hard
+                );
+            }
         }
     }
     cx.report(Phase::Lns);
@@ -274,7 +298,6 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     } else {
         t0 + time_limit.mul_f64(0.85)
     };
-    let sub_limit = (limit / 120.0).clamp(0.3, 3.0);
     if trace {
         eprintln!(
             "construct done cells={cells} t={:.1} obj={} hard={}",
@@ -400,6 +423,8 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 const KINDS: usize = 7;
 /// Share of the time limit for the first roster by annealing.
 const CONSTRUCT_SHARE: f64 = 0.1;
+/// Longest first re-planning of one person after it, in neighbourhood time limits.
+const REPAIR_PERSON: f64 = 2.0;
 /// Probability that a typical worsening move is accepted at the start of a
 /// construction, and of an improving turn (which starts from the incumbent).
 const CONSTRUCT_ACCEPT: f64 = 0.5;

@@ -141,11 +141,19 @@ impl Lookup {
     }
 }
 
-/// The scale of a hard violation's amount for the search: minutes count in
-/// hours, so that every family's unit is about one shift or one day.
-pub(crate) fn hard_unit(family: Family) -> f64 {
+/// The scale of a minute in a hard violation's amount for the search: one over
+/// the mean length of a shift, so that every family's unit is about one shift
+/// or one day (a person a shift short weighs as much as one working a seventh
+/// day in a row).
+pub(crate) fn minute_unit(p: &Problem) -> f64 {
+    let total: u64 = p.shift_types.iter().map(|s| u64::from(s.minutes)).sum();
+    p.shift_types.len() as f64 / (total.max(1) as f64)
+}
+
+/// The scale of a hard violation's amount for the search (see `minute_unit`).
+pub(crate) fn hard_unit(family: Family, minute_unit: f64) -> f64 {
     if matches!(family, Family::TotalMinutes | Family::WeeklyMinutes) {
-        1.0 / 60.0
+        minute_unit
     } else {
         1.0
     }
@@ -158,8 +166,10 @@ struct Validator<'a> {
     /// Only count and sum: no violation list, no details, no summaries (the search's mode).
     quiet: bool,
     hard_count: usize,
-    /// Sum of the amounts of the hard violations.
+    /// Sum of the amounts of the hard violations, minutes scaled by `minute_unit`.
     hard_amount: f64,
+    /// `minute_unit` of the problem.
+    minute_unit: f64,
     /// Soft cost of the person being checked.
     person_cost: f64,
 }
@@ -173,6 +183,7 @@ impl<'a> Validator<'a> {
             quiet: false,
             hard_count: 0,
             hard_amount: 0.0,
+            minute_unit: minute_unit(p),
             person_cost: 0.0,
         }
     }
@@ -190,7 +201,7 @@ impl<'a> Validator<'a> {
         detail: impl FnOnce() -> String,
     ) {
         self.hard_count += 1;
-        self.hard_amount += amount * hard_unit(family);
+        self.hard_amount += amount * hard_unit(family, self.minute_unit);
         if !self.quiet {
             let staff = self.staff_id(i);
             self.report.hard.push(Violation { family, staff, day, amount, detail: detail() });
