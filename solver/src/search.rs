@@ -70,6 +70,13 @@ impl Ctx<'_> {
             });
         }
     }
+    /// ROTA_SOLVER_TRACE: `what`, the time and the incumbent on one line.
+    fn trace_incumbent(&self, what: std::fmt::Arguments<'_>) {
+        if self.trace {
+            let t = self.t0.elapsed().as_secs_f64();
+            eprintln!("{what} t={t:.1} obj={} hard={}", self.best_score.obj, self.best_score.hard);
+        }
+    }
     fn params(&self, limit: f64) -> MipParams {
         MipParams {
             time_limit: limit.min(self.remaining() - 0.02).max(0.01),
@@ -271,14 +278,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
                 free[i] = vec![true; h];
                 cx.reoptimise(&free, per, false);
             }
-            if trace {
-                eprintln!(
-                    "repair round {round} t={:.1} obj={} hard={}",
-                    t0.elapsed().as_secs_f64(),
-                    cx.best_score.obj,
-                    cx.best_score.hard
-                );
-            }
+            cx.trace_incumbent(format_args!("repair round {round}"));
         }
     }
     cx.report(Phase::Lns);
@@ -298,14 +298,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     } else {
         t0 + time_limit.mul_f64(0.85)
     };
-    if trace {
-        eprintln!(
-            "construct done cells={cells} t={:.1} obj={} hard={}",
-            t0.elapsed().as_secs_f64(),
-            cx.best_score.obj,
-            cx.best_score.hard
-        );
-    }
+    cx.trace_incumbent(format_args!("construct done cells={cells}"));
     let per_cell = (cells as f64 / (n.max(1) * h.max(1)) as f64).max(0.1);
     // Adaptive LNS: per neighbourhood kind a size (free staff-days) and a weight.
     let init = (150.0 / per_cell).max(7.0).min((n * h) as f64);
