@@ -103,9 +103,18 @@ impl Priced {
                 *c += 1;
             }
         }
-        let person = table.iter().enumerate().map(|(i, row)| pricer.person(i, row)).collect();
         let totals: Vec<Totals> = table.iter().map(|row| pricer.totals_of(row)).collect();
-        let global = totals.iter().enumerate().map(|(i, t)| pricer.totals(i, t)).collect();
+        let global: Vec<Price> = totals.iter().enumerate().map(|(i, t)| pricer.totals(i, t)).collect();
+        // a line's price: its rules on days plus those on its sums (as `Pricer::person`)
+        let person = table
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut q = pricer.days(i, row, 0, row.len());
+                add(&mut q, global[i], 1);
+                q
+            })
+            .collect();
         let slot = count.iter().enumerate().map(|(k, c)| pricer.slot(k, *c)).collect();
         Priced { count, person, totals, global, slot }
     }

@@ -803,7 +803,9 @@ impl<'a> Pricer<'a> {
         Price { hard: self.v.hard_count, hard_amount: self.v.hard_amount, cost: self.v.report.objective }
     }
 
-    /// Person `i` working `cells` (day → slot).
+    /// Person `i` working `cells` (day → slot), in one pass of the validator:
+    /// the tests' reference for the annealer's split prices.
+    #[cfg(test)]
     pub(crate) fn person(&mut self, i: usize, cells: &[Option<usize>]) -> Price {
         self.reset();
         self.v.person(i, cells);
