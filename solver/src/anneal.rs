@@ -9,10 +9,12 @@
 //! as an improver. The caller still ranks what it returns with the full
 //! validator, hard rules first.
 //!
-//! Moves: give one person another shift (or a day off) on one day; move one
-//! person's shift to another day; swap two people's days; swap two people's
-//! rosters over a window of days. Pinned cells never move and only eligible
-//! slots are ever assigned.
+//! Moves: give one person another shift (or a day off) on one day, or on a
+//! block of two or three days; move one person's shift to another day, often a
+//! nearby one (the edge of a run moves); rotate one person's window of days (a
+//! break moves past a run, so that short runs can merge); swap two people's
+//! days; swap two people's rosters over a window of days. Pinned cells never
+//! move and only eligible slots are ever assigned.
 
 use crate::model::Table;
 use crate::problem::{Index, Problem};
@@ -34,6 +36,8 @@ const HARD_RAMP: f64 = 20.0;
 const RELAXED: f64 = 0.1;
 /// Longest window of the window-swap move, in days.
 const MAX_WINDOW: usize = 7;
+/// Farthest day a nearby day swap reaches.
+const NEAR: usize = 3;
 
 fn penalty(p: Price) -> f64 {
     p.hard as f64 * HARD_EACH + p.hard_amount * HARD_UNIT
@@ -381,7 +385,7 @@ impl<'a> Anneal<'a> {
         }
         let h = self.ix.h;
         let i = self.active[rng.random_range(0..n)];
-        let kind = rng.random_range(0..10);
+        let kind = rng.random_range(0..12);
         if kind == 0 && !self.weekends.is_empty() {
             // a weekend off for one person
             let w = &self.weekends[rng.random_range(0..self.weekends.len())];
@@ -402,9 +406,58 @@ impl<'a> Anneal<'a> {
             let cell = options.get(rng.random_range(0..=options.len())).copied();
             return (cell != self.table[i][d]).then(|| vec![(i, d, cell)]);
         }
+        if kind == 10 && h >= 2 {
+            // one person's block of two or three days all off, or all on one shift
+            // (runs of worked days and days off have minimum lengths)
+            let len = rng.random_range(2..=3).min(h);
+            let a = rng.random_range(0..=h - len);
+            let options = &self.ix.eligible[i][a];
+            let cell = options.get(rng.random_range(0..=options.len())).copied();
+            let mut changes = Vec::with_capacity(len);
+            for d in a..a + len {
+                let c = self.on_day(cell, d)?;
+                if c != self.table[i][d] {
+                    if !self.fits(i, d, c) {
+                        return None;
+                    }
+                    changes.push((i, d, c));
+                }
+            }
+            return (!changes.is_empty()).then_some(changes);
+        }
+        if kind == 11 && h >= 3 {
+            // one person's window of days rotated: a run of days off moves past a run
+            // of worked days, so that short runs can merge and make room for more work
+            let len = rng.random_range(3..=MAX_WINDOW.max(3) + 1).min(h);
+            let a = rng.random_range(0..=h - len);
+            let r = rng.random_range(1..len);
+            let mut changes = Vec::with_capacity(len);
+            for j in 0..len {
+                let (from, to) = (a + j, a + (j + r) % len);
+                let c = self.on_day(self.table[i][from], to)?;
+                if c != self.table[i][to] {
+                    if !self.fits(i, to, c) {
+                        return None;
+                    }
+                    changes.push((i, to, c));
+                }
+            }
+            return (!changes.is_empty()).then_some(changes);
+        }
         if kind < 5 || n < 2 {
-            // one person's days d and e exchanged (a shift moves to another day)
-            let (d, e) = (rng.random_range(0..h), rng.random_range(0..h));
+            // one person's days d and e exchanged (a shift moves to another day; to
+            // a nearby one for kind 4, which moves the edge of a run)
+            let d = rng.random_range(0..h);
+            let e = if kind == 3 {
+                rng.random_range(0..h)
+            } else {
+                let step = rng.random_range(1..=NEAR.min(h.saturating_sub(1)).max(1));
+                if rng.random_bool(0.5) && d >= step {
+                    d - step
+                } else {
+                    (d + step).min(h - 1)
+                }
+            };
             let (x, y) = (self.table[i][d], self.table[i][e]);
             if d == e || x == y {
                 return None;
@@ -473,7 +526,7 @@ impl<'a> Anneal<'a> {
     }
 
     /// A temperature at which a typical worsening move is accepted with
-    /// probability `accept`.
+    /// probability `accept` (moves that break a hard rule left out).
     fn calibrate(&mut self, rng: &mut ChaCha8Rng, accept: f64) -> f64 {
         let mut ups = Vec::new();
         for _ in 0..5_000 {
