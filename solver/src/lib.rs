@@ -11,6 +11,7 @@ mod model;
 pub mod problem;
 mod search;
 pub mod solution;
+mod start;
 pub mod validate;
 
 use std::sync::Arc;
