@@ -21,6 +21,7 @@ use rand_chacha::ChaCha8Rng;
 /// Longest stretch assumed for a contract without one (a working week).
 const DEFAULT_STRETCH: u32 = 5;
 
+/// The first roster described in the module docs; pinned cells as pinned.
 pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
     let h = ix.h;
     let mut need: Vec<i64> = p.slots.iter().map(|s| i64::from(s.target.max(s.min))).collect();
@@ -74,15 +75,12 @@ pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
                 let w_seen = seen.div_ceil(2).min(n_weekends as u32);
                 skip_weekend = max_weekends.filter(|&m| weekends_worked * n_weekends as u32 > m * w_seen).and(weekend);
             }
-            if table[i][d].is_some() || ix.pin[i][d].is_some() {
-                let worked = table[i][d].is_some();
-                (run, off) = if worked { (run + 1, 0) } else { (0, off + 1) };
-                continue;
-            }
+            let pinned = ix.pin[i][d].is_some();
             let prev = d.checked_sub(1).and_then(|e| table[i][e]).map(|k| &p.shift_types[ix.slot_shift[k]]);
             // a new run only where it can last its shortest length
             let room = |len: u32| (d..h.min(d + len as usize)).all(|e| !ix.eligible[i][e].is_empty());
-            let may = run < stretch
+            let may = !pinned
+                && run < stretch
                 && (run > 0 || (off >= rest && room(min_run)))
                 && shifts < max_shifts
                 && (weekend.is_none() || weekend != skip_weekend);
@@ -102,10 +100,13 @@ pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
                         .max_by_key(|&k| (need[k], rng.random_range(0..1_000u32)))
                 })
                 .flatten();
-            match pick {
+            if let Some(k) = pick {
+                table[i][d] = Some(k);
+                need[k] -= 1;
+            }
+            // the day as it now is, pinned or picked
+            match table[i][d] {
                 Some(k) => {
-                    table[i][d] = Some(k);
-                    need[k] -= 1;
                     let t = ix.slot_shift[k];
                     per_type[t] += 1;
                     minutes += u64::from(p.shift_types[t].minutes);
@@ -138,6 +139,13 @@ mod tests {
         for i in [7, 18, 22] {
             out.push(crate::formats::curtois::read_file(&shared.join(format!("curtois/Instance{i}.txt"))).unwrap());
         }
+        // pins: the first person works the first slot's shift on its day and is off the day after
+        let mut pinned = hospital(&HospitalSpec { staff: 20, wards: 1, weeks: 2, seed: 5 });
+        let (who, slot) = (pinned.staff[0].id.clone(), pinned.slots[0].clone());
+        pinned.staff[0].contract.min_consecutive_days = None;
+        pinned.pins.push(crate::problem::Pin { staff: who.clone(), day: slot.day, shift: Some(slot.shift) });
+        pinned.pins.push(crate::problem::Pin { staff: who, day: slot.day + 1, shift: None });
+        out.push(pinned);
         out
     }
 
