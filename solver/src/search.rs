@@ -435,7 +435,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 }
 
 const KINDS: usize = 7;
-/// Share of the time limit for the first roster by annealing.
+/// Share of the time limit for the first roster by annealing (two runs of half of it).
 const CONSTRUCT_SHARE: f64 = 0.1;
 /// Longest first re-planning of one person after it, in neighbourhood time
 /// limits (two were measured too: Curtois 22 ended worse on both seeds tried).
