@@ -172,16 +172,7 @@ impl<'a> Anneal<'a> {
                 *x = Some(k);
             }
         }
-        let mut weekends: Vec<(i64, Vec<usize>)> = Vec::new();
-        for d in 0..h {
-            if let Some(w) = p.weekend_of(d as i64) {
-                match weekends.last_mut() {
-                    Some((last, days)) if *last == w => days.push(d),
-                    _ => weekends.push((w, vec![d])),
-                }
-            }
-        }
-        let weekends = weekends.into_iter().map(|(_, days)| days).collect();
+        let weekends = p.weekend_days();
         let mut a = Anneal {
             ix,
             pricer,
@@ -377,6 +368,22 @@ impl<'a> Anneal<'a> {
         }
     }
 
+    /// Person `i`'s days set to new cells (`None` in `cells`: no such slot), as a
+    /// move: the days that change, or `None` if one cannot or none does.
+    fn line_move(&self, i: usize, cells: impl Iterator<Item = Option<(usize, Option<usize>)>>) -> Option<Changes> {
+        let mut changes = Vec::new();
+        for x in cells {
+            let (d, c) = x?;
+            if c != self.table[i][d] {
+                if !self.fits(i, d, c) {
+                    return None;
+                }
+                changes.push((i, d, c));
+            }
+        }
+        (!changes.is_empty()).then_some(changes)
+    }
+
     /// A random move (cell changes), or `None` if the one drawn is not allowed.
     fn draw(&self, rng: &mut ChaCha8Rng) -> Option<Changes> {
         let n = self.active.len();
@@ -413,17 +420,7 @@ impl<'a> Anneal<'a> {
             let a = rng.random_range(0..=h - len);
             let options = &self.ix.eligible[i][a];
             let cell = options.get(rng.random_range(0..=options.len())).copied();
-            let mut changes = Vec::with_capacity(len);
-            for d in a..a + len {
-                let c = self.on_day(cell, d)?;
-                if c != self.table[i][d] {
-                    if !self.fits(i, d, c) {
-                        return None;
-                    }
-                    changes.push((i, d, c));
-                }
-            }
-            return (!changes.is_empty()).then_some(changes);
+            return self.line_move(i, (a..a + len).map(|d| Some((d, self.on_day(cell, d)?))));
         }
         if kind == 11 && h >= 3 {
             // one person's window of days rotated: a run of days off moves past a run
@@ -431,18 +428,13 @@ impl<'a> Anneal<'a> {
             let len = rng.random_range(3..=MAX_WINDOW.max(3) + 1).min(h);
             let a = rng.random_range(0..=h - len);
             let r = rng.random_range(1..len);
-            let mut changes = Vec::with_capacity(len);
-            for j in 0..len {
-                let (from, to) = (a + j, a + (j + r) % len);
-                let c = self.on_day(self.table[i][from], to)?;
-                if c != self.table[i][to] {
-                    if !self.fits(i, to, c) {
-                        return None;
-                    }
-                    changes.push((i, to, c));
-                }
-            }
-            return (!changes.is_empty()).then_some(changes);
+            return self.line_move(
+                i,
+                (0..len).map(|j| {
+                    let (from, to) = (a + j, a + (j + r) % len);
+                    Some((to, self.on_day(self.table[i][from], to)?))
+                }),
+            );
         }
         if kind < 5 || n < 2 {
             // one person's days d and e exchanged (a shift moves to another day; to

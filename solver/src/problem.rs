@@ -366,6 +366,21 @@ impl Problem {
         (wd >= 5).then(|| (i64::from(self.first_weekday) + day).div_euclid(7))
     }
 
+    /// The days of each weekend inside the horizon, in order (a weekend cut by
+    /// either end of the horizon has one day).
+    pub(crate) fn weekend_days(&self) -> Vec<Vec<usize>> {
+        let mut out: Vec<(i64, Vec<usize>)> = Vec::new();
+        for d in 0..self.horizon_days as usize {
+            if let Some(w) = self.weekend_of(d as i64) {
+                match out.last_mut() {
+                    Some((last, days)) if *last == w => days.push(d),
+                    _ => out.push((w, vec![d])),
+                }
+            }
+        }
+        out.into_iter().map(|(_, days)| days).collect()
+    }
+
     /// Check the data; `solve` refuses a problem with faults.
     pub fn check(&self) -> Result<(), Vec<ProblemFault>> {
         let mut f = Vec::new();

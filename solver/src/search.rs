@@ -160,17 +160,23 @@ impl Ctx<'_> {
 
     /// Anneal from the incumbent until `until` and offer the best roster seen.
     fn anneal(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> bool {
-        let start = self.best.clone();
-        self.anneal_from(&start, rng, until, accept, relax)
+        self.anneal_from(None, rng, until, accept, relax)
     }
 
-    /// Anneal from `start` until `until` and offer the best roster seen.
-    fn anneal_from(&mut self, start: &Table, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> bool {
+    /// Anneal from `start` (the incumbent if `None`) until `until` and offer the best roster seen.
+    fn anneal_from(
+        &mut self,
+        start: Option<&Table>,
+        rng: &mut ChaCha8Rng,
+        until: Instant,
+        accept: f64,
+        relax: bool,
+    ) -> bool {
         let until = until.min(self.deadline);
         if until <= Instant::now() {
             return false;
         }
-        let mut sa = Anneal::new(self.p, &self.ix, start);
+        let mut sa = Anneal::new(self.p, &self.ix, start.unwrap_or(&self.best));
         let out = sa.run(rng, until, accept, relax);
         if self.trace {
             let sc = Score::of(&validate_table(self.p, &out.best));
@@ -256,10 +262,10 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         if !no_sa {
             let half = time_limit.mul_f64(CONSTRUCT_SHARE / 2.0);
             let rhythm = start::rhythm(p, &cx.ix, &mut rng);
-            cx.anneal_from(&rhythm, &mut rng, Instant::now() + half, CONSTRUCT_ACCEPT, false);
+            cx.anneal_from(Some(&rhythm), &mut rng, Instant::now() + half, CONSTRUCT_ACCEPT, false);
             cx.trace_incumbent(format_args!("annealed from the rhythm"));
             let empty = vec![vec![None; h]; n];
-            cx.anneal_from(&empty, &mut rng, Instant::now() + half, CONSTRUCT_ACCEPT, true);
+            cx.anneal_from(Some(&empty), &mut rng, Instant::now() + half, CONSTRUCT_ACCEPT, true);
             cx.trace_incumbent(format_args!("annealed from the empty roster"));
         }
         if trace {

@@ -37,12 +37,7 @@ pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
             }
         }
     }
-    let weekends: Vec<i64> = (0..h).filter_map(|d| p.weekend_of(d as i64)).collect();
-    let n_weekends = {
-        let mut w = weekends.clone();
-        w.dedup();
-        w.len().max(1)
-    };
+    let n_weekends = p.weekend_days().len().max(1) as u32;
     let mut order: Vec<usize> = (0..p.staff.len()).collect();
     // people with fewer options first, so that they get the slots only they can take
     order.sort_by_key(|&i| ix.eligible[i].iter().map(Vec::len).sum::<usize>());
@@ -64,16 +59,18 @@ pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
             let x = rng.random_range(0..stretch + rest);
             (run, off) = if x < stretch { (x, 0) } else { (0, x - stretch + 1) };
         }
-        let mut last_weekend = None;
-        let mut skip_weekend = None;
+        let (mut last_weekend, mut skip_weekend) = (None, None);
+        // weekends of the horizon before the current one
+        let mut passed = 0u32;
         for d in 0..h {
             let weekend = p.weekend_of(d as i64);
             if weekend.is_some() && weekend != last_weekend {
+                if last_weekend.is_some() {
+                    passed += 1;
+                }
                 last_weekend = weekend;
                 // worked weekends pro rata: this one off if the person is ahead
-                let seen = weekends.iter().filter(|w| Some(**w) < weekend).count() as u32;
-                let w_seen = seen.div_ceil(2).min(n_weekends as u32);
-                skip_weekend = max_weekends.filter(|&m| weekends_worked * n_weekends as u32 > m * w_seen).and(weekend);
+                skip_weekend = max_weekends.filter(|&m| weekends_worked * n_weekends > m * passed).and(weekend);
             }
             let pinned = ix.pin[i][d].is_some();
             let prev = d.checked_sub(1).and_then(|e| table[i][e]).map(|k| &p.shift_types[ix.slot_shift[k]]);
@@ -179,9 +176,9 @@ mod tests {
                     let t = ix.slot_shift[*k];
                     per_type[t] += 1;
                     minutes += u64::from(p.shift_types[t].minutes);
-                    if let (Some(q), Some(e)) = (d.checked_sub(1).and_then(|e| row[e]), Some(&p.shift_types[t].id)) {
+                    if let Some(q) = d.checked_sub(1).and_then(|e| row[e]) {
                         assert!(
-                            !p.shift_types[ix.slot_shift[q]].forbidden_next.contains(e),
+                            !p.shift_types[ix.slot_shift[q]].forbidden_next.contains(&p.shift_types[t].id),
                             "{i}: bad succession on {d}"
                         );
                     }
