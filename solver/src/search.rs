@@ -312,11 +312,12 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 
     // Phase 2: LNS, alternating with the full model.
     // Models that fit hand the LNS incumbent to HiGHS on the full model (warm
-    // start). Small models do so after 30 % of the time for half of what is
-    // left, then LNS resumes from whatever the full model found until the end
-    // (on Curtois 4-9 each phase finds improvements the other missed; LNS
-    // after the full model gained most on 6-9). Mid-size models run LNS to
-    // 85 % and the full model gets the rest (bound, proof).
+    // start). Small models do so after 30 % of the time for up to half of what
+    // is left (a probe first, the rest only if the probe improved the roster),
+    // then LNS resumes from whatever the full model found until the end (on
+    // Curtois 4-9 each phase finds improvements the other missed; LNS after
+    // the full model gained most on 6-9). Mid-size models run LNS to 85 % and
+    // the full model gets the rest (bound, proof).
     let has_full = cells <= FULL_LAST_CELLS;
     let first_lns_end = if !has_full {
         deadline
@@ -418,22 +419,30 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         }
         cx.report(Phase::FullModel);
         let rem = cx.remaining();
-        // a slice of half the remaining time, unless what would be left is short
-        let slice = if rem < 0.3 * limit { rem } else { rem * 0.5 };
         let free = vec![vec![true; h]; n];
-        let r = cx.reoptimise(&free, slice, true);
-        if trace {
-            eprintln!(
-                "full t={:.1} slice={slice:.1} {r:?} obj={} bound={:?}",
-                t0.elapsed().as_secs_f64(),
-                cx.best_score.obj,
-                cx.bound
-            );
+        if rem < 0.3 * limit {
+            // the last phase: the rest of the time, for the bound and the proof
+            let r = cx.reoptimise(&free, rem, true);
+            cx.trace_incumbent(format_args!("full {r:?} bound={:?}", cx.bound));
+            break;
+        }
+        // Mid-run: half of what is left, given in two parts: a probe, and the
+        // rest only if the probe improved the incumbent. Where it did not (Curtois
+        // 16 and 18: 104 s of full model at 300 s found nothing, while the LNS
+        // after it kept gaining) the LNS gets the time instead, and the bound
+        // the probe found stands.
+        let slice = rem * 0.5;
+        let probe = slice.min(PROBE_SHARE * limit);
+        let (status, improved) = cx.reoptimise(&free, probe, true);
+        cx.trace_incumbent(format_args!("full probe {status:?} improved={improved} bound={:?}", cx.bound));
+        if improved && !cx.proved && !cx.infeasible && slice - probe > 0.5 {
+            let r = cx.reoptimise(&free, slice - probe, true);
+            cx.trace_incumbent(format_args!("full {r:?} bound={:?}", cx.bound));
         }
         if cx.proved || cx.infeasible || cx.remaining() <= 0.5 {
             break;
         }
-        // back to LNS from the (possibly new) incumbent
+        // back to LNS from the (possibly new) incumbent, to the end
         lns_end = deadline;
     }
     cx.report(Phase::Done);
@@ -473,6 +482,9 @@ fn breaking_rules(rep: &ValidationReport, ix: &Index, n: usize) -> Vec<usize> {
 }
 /// Models with at most this many assignment variables give the first LNS epoch at most 30 % of the time.
 const SMALL_CELLS: usize = 5_000;
+/// Share of the time limit that the mid-run full model gets first (the rest of
+/// its slice only if it improved the incumbent in that time).
+const PROBE_SHARE: f64 = 0.1;
 /// Models with at most this many assignment variables end with the full model.
 const FULL_LAST_CELLS: usize = 30_000;
 
