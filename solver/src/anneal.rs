@@ -13,7 +13,9 @@
 //! block of two or three days; move one person's shift to another day, often a
 //! nearby one (the edge of a run moves); rotate one person's window of days (a
 //! break moves past a run, so that short runs can merge); swap two people's
-//! days; swap two people's rosters over a window of days. Pinned cells never
+//! days; swap two people's rosters over a window of days; give a slot short of
+//! its target to someone who may work it, often in exchange for one of their
+//! shifts on an over-covered slot nearby. Pinned cells never
 //! move and only eligible slots are ever assigned.
 
 use crate::model::Table;
@@ -38,6 +40,12 @@ const RELAXED: f64 = 0.1;
 const MAX_WINDOW: usize = 7;
 /// Farthest day a nearby day swap reaches.
 const NEAR: usize = 3;
+/// Kinds of move `draw` chooses among (see there; 12 and 13 fill a short slot).
+const KINDS: usize = 14;
+/// The days a shift traded for a short slot may lie from it, and how many
+/// days are tried.
+const TRADE_REACH: usize = 14;
+const TRADE_TRIES: usize = 6;
 
 fn penalty(p: Price) -> f64 {
     p.hard as f64 * HARD_EACH + p.hard_amount * HARD_UNIT
@@ -80,6 +88,11 @@ pub(crate) struct Anneal<'a> {
     twin: Vec<Vec<Option<usize>>>,
     /// The days of each weekend inside the horizon.
     weekends: Vec<Vec<usize>>,
+    /// slot → its day, the count it wants (its target, at least its minimum),
+    /// and the people who may work it.
+    slot_day: Vec<usize>,
+    want: Vec<u32>,
+    takers: Vec<Vec<usize>>,
     pending: Pending,
 }
 
@@ -173,6 +186,16 @@ impl<'a> Anneal<'a> {
             }
         }
         let weekends = p.weekend_days();
+        let slot_day: Vec<usize> = p.slots.iter().map(|s| s.day as usize).collect();
+        let want = p.slots.iter().map(|s| s.target.max(s.min)).collect();
+        let mut takers = vec![Vec::new(); p.slots.len()];
+        for (i, days) in ix.eligible.iter().enumerate() {
+            for &k in days.iter().flatten() {
+                if let Some(t) = takers.get_mut(k) {
+                    t.push(i);
+                }
+            }
+        }
         let mut a = Anneal {
             ix,
             pricer,
@@ -189,6 +212,9 @@ impl<'a> Anneal<'a> {
             class_of,
             twin,
             weekends,
+            slot_day,
+            want,
+            takers,
             pending: Pending::default(),
         };
         a.set_hard_weight(1.0);
@@ -392,7 +418,10 @@ impl<'a> Anneal<'a> {
         }
         let h = self.ix.h;
         let i = self.active[rng.random_range(0..n)];
-        let kind = rng.random_range(0..12);
+        let kind = rng.random_range(0..KINDS);
+        if kind >= 12 {
+            return self.fill(rng, kind == 13);
+        }
         if kind == 0 && !self.weekends.is_empty() {
             // a weekend off for one person
             let w = &self.weekends[rng.random_range(0..self.weekends.len())];
@@ -490,6 +519,33 @@ impl<'a> Anneal<'a> {
             changes.push((j, d, x));
         }
         (!changes.is_empty()).then_some(changes)
+    }
+
+    /// A slot short of what it wants, given to someone who may work it; with
+    /// `trade`, that person also gives up one of their shifts on a slot with more
+    /// than it wants, on a day nearby (their work moves to where it is needed).
+    fn fill(&self, rng: &mut ChaCha8Rng, trade: bool) -> Option<Changes> {
+        let k = rng.random_range(0..self.count.len().max(1));
+        if self.count.get(k)? >= self.want.get(k)? {
+            return None;
+        }
+        let takers = &self.takers[k];
+        let i = *takers.get(rng.random_range(0..takers.len().max(1)))?;
+        let d = self.slot_day[k];
+        if !self.movable[i][d] || self.table[i][d] == Some(k) {
+            return None;
+        }
+        let take = (i, d, Some(k));
+        if !trade || self.table[i][d].is_some() {
+            return Some(vec![take]);
+        }
+        let h = self.ix.h;
+        (0..TRADE_TRIES).find_map(|_| {
+            let e =
+                (d + rng.random_range(0..=2 * TRADE_REACH)).checked_sub(TRADE_REACH).filter(|&e| e < h && e != d)?;
+            let x = self.table[i][e]?;
+            (self.movable[i][e] && self.count[x] > self.want[x]).then(|| vec![take, (i, e, None)])
+        })
     }
 
     /// One random move, accepted by the Metropolis rule at temperature `temp`.
@@ -693,6 +749,32 @@ mod tests {
         let after = Anneal::new(&p, &ix, &out.best).energy_at(HARD_RAMP);
         assert!(after <= before + 1e-6, "{after} > {before}");
         assert!(out.moves > 1_000);
+    }
+
+    /// A fill move gives a slot short of its target to someone who may work it on
+    /// its day, and a traded shift was on a slot over its target, near that day.
+    #[test]
+    fn a_fill_move_takes_work_to_a_short_slot_from_an_over_covered_one() {
+        let p = hospital(&HospitalSpec { staff: 40, wards: 2, weeks: 2, seed: 4 });
+        let ix = Index::new(&p);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let start = random_table(&ix, p.staff.len(), &mut rng);
+        let sa = Anneal::new(&p, &ix, &start);
+        let (mut fills, mut trades) = (0, 0);
+        for n in 0..20_000 {
+            let Some(changes) = sa.fill(&mut rng, n % 2 == 1) else { continue };
+            let (i, d, Some(k)) = changes[0] else { panic!("a fill assigns a slot: {changes:?}") };
+            assert!(sa.count[k] < sa.want[k] && sa.slot_day[k] == d && ix.eligible[i][d].contains(&k));
+            assert_ne!(start[i][d], Some(k));
+            fills += 1;
+            if let Some(&(j, e, off)) = changes.get(1) {
+                let x = start[i][e].unwrap();
+                assert!(j == i && off.is_none() && start[i][d].is_none() && e.abs_diff(d) <= TRADE_REACH);
+                assert!(sa.count[x] > sa.want[x], "traded a shift its slot needs");
+                trades += 1;
+            }
+        }
+        assert!(fills > 100 && trades > 10, "{fills} fills, {trades} trades");
     }
 
     const TEST_ACCEPT: f64 = 0.2;
