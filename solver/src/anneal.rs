@@ -19,7 +19,7 @@
 //! move and only eligible slots are ever assigned.
 
 use crate::model::Table;
-use crate::problem::{Index, Problem};
+use crate::problem::{Index, Problem, Slot};
 use crate::validate::{Price, Pricer, Totals};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -187,7 +187,7 @@ impl<'a> Anneal<'a> {
         }
         let weekends = p.weekend_days();
         let slot_day: Vec<usize> = p.slots.iter().map(|s| s.day as usize).collect();
-        let want = p.slots.iter().map(|s| s.target.max(s.min)).collect();
+        let want = p.slots.iter().map(Slot::wanted).collect();
         let mut takers = vec![Vec::new(); p.slots.len()];
         for (i, days) in ix.eligible.iter().enumerate() {
             for &k in days.iter().flatten() {
@@ -676,6 +676,16 @@ mod tests {
             .collect()
     }
 
+    /// A generated two-week hospital of `staff` people (generator seed `seed`), a
+    /// random roster on it, and the random generator that drew it.
+    fn random_start(staff: usize, seed: u64, rng_seed: u64) -> (Problem, Index, Table, ChaCha8Rng) {
+        let p = hospital(&HospitalSpec { staff, wards: 2, weeks: 2, seed });
+        let ix = Index::new(&p);
+        let mut rng = ChaCha8Rng::seed_from_u64(rng_seed);
+        let start = random_table(&ix, p.staff.len(), &mut rng);
+        (p, ix, start, rng)
+    }
+
     /// Problems whose rules all bind somewhere: generated hospitals, a Curtois
     /// instance (blocks of days, weekends, successions) and an INRC-II one
     /// (history before day 0, runs of one shift type, complete weekends).
@@ -738,10 +748,7 @@ mod tests {
     /// A run returns a roster no worse than its start, with the hard penalties at full weight.
     #[test]
     fn a_run_never_returns_worse_than_its_start() {
-        let p = hospital(&HospitalSpec { staff: 30, wards: 2, weeks: 2, seed: 9 });
-        let ix = Index::new(&p);
-        let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let start = random_table(&ix, p.staff.len(), &mut rng);
+        let (p, ix, start, mut rng) = random_start(30, 9, 3);
         let mut sa = Anneal::new(&p, &ix, &start);
         sa.set_hard_weight(HARD_RAMP);
         let before = sa.energy;
@@ -755,10 +762,7 @@ mod tests {
     /// its day, and a traded shift was on a slot over its target, near that day.
     #[test]
     fn a_fill_move_takes_work_to_a_short_slot_from_an_over_covered_one() {
-        let p = hospital(&HospitalSpec { staff: 40, wards: 2, weeks: 2, seed: 4 });
-        let ix = Index::new(&p);
-        let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let start = random_table(&ix, p.staff.len(), &mut rng);
+        let (p, ix, start, mut rng) = random_start(40, 4, 5);
         let sa = Anneal::new(&p, &ix, &start);
         let (mut fills, mut trades) = (0, 0);
         for n in 0..20_000 {

@@ -171,6 +171,13 @@ pub struct Slot {
     pub over_weight: f64,
 }
 
+impl Slot {
+    /// How many people the slot wants: its target, and never fewer than its minimum.
+    pub fn wanted(&self) -> u32 {
+        self.target.max(self.min)
+    }
+}
+
 /// A skill held by a staff member, valid on days `from..=until` (inclusive).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Qualification {

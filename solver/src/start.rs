@@ -24,7 +24,7 @@ const DEFAULT_STRETCH: u32 = 5;
 /// The first roster described in the module docs; pinned cells as pinned.
 pub(crate) fn rhythm(p: &Problem, ix: &Index, rng: &mut ChaCha8Rng) -> Table {
     let h = ix.h;
-    let mut need: Vec<i64> = p.slots.iter().map(|s| i64::from(s.target.max(s.min))).collect();
+    let mut need: Vec<i64> = p.slots.iter().map(|s| i64::from(s.wanted())).collect();
     let mut table: Table = vec![vec![None; h]; p.staff.len()];
     // pinned work first, so that cover counts it
     for (i, row) in table.iter_mut().enumerate() {
