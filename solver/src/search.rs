@@ -312,20 +312,15 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
 
     // Phase 2: LNS, alternating with the full model.
     // Models that fit hand the LNS incumbent to HiGHS on the full model (warm
-    // start). Very small models do so right after the construction, for all
-    // the time left (Curtois 4 at 60 s: proved optimal, 1 716, where the LNS
-    // ended at 1 720-1 723; 5: level). Small models do so after 30 % of the
-    // time for up to half of what is left (a probe first, the rest only if the
-    // probe improved the roster), then LNS resumes from whatever the full
-    // model found until the end (on Curtois 6-9 each phase finds improvements
-    // the other missed). Mid-size models run LNS to 85 % and the full model
-    // gets the rest (bound, proof).
+    // start). Small models do so after 30 % of the time for up to half of what
+    // is left (a probe first, the rest only if the probe improved the roster),
+    // then LNS resumes from whatever the full model found until the end (on
+    // Curtois 4-9 each phase finds improvements the other missed; LNS after
+    // the full model gained most on 6-9). Mid-size models run LNS to 85 % and
+    // the full model gets the rest (bound, proof).
     let has_full = cells <= FULL_LAST_CELLS;
-    let full_first = cells <= FULL_FIRST_CELLS;
     let first_lns_end = if !has_full {
         deadline
-    } else if full_first {
-        Instant::now()
     } else if cells <= SMALL_CELLS {
         t0 + time_limit.mul_f64(0.3)
     } else {
@@ -425,7 +420,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         cx.report(Phase::FullModel);
         let rem = cx.remaining();
         let free = vec![vec![true; h]; n];
-        if rem < 0.3 * limit || full_first {
+        if rem < 0.3 * limit {
             // the last phase: the rest of the time, for the bound and the proof
             let r = cx.reoptimise(&free, rem, true);
             cx.trace_incumbent(format_args!("full {r:?} bound={:?}", cx.bound));
@@ -490,9 +485,6 @@ const SMALL_CELLS: usize = 5_000;
 /// Share of the time limit that the mid-run full model gets first (the rest of
 /// its slice only if it improved the incumbent in that time).
 const PROBE_SHARE: f64 = 0.1;
-/// Models with at most this many assignment variables get the full model right
-/// after the construction, for all the time left.
-const FULL_FIRST_CELLS: usize = 800;
 /// Models with at most this many assignment variables end with the full model.
 const FULL_LAST_CELLS: usize = 30_000;
 
