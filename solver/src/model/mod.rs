@@ -394,6 +394,9 @@ pub(crate) struct MipParams {
     pub warm_start: bool,
 }
 
+/// HiGHS's `kSolutionStatusFeasible`.
+const PRIMAL_FEASIBLE: i64 = 2;
+
 pub(crate) fn solve(built: Built, prm: &MipParams) -> MipResult {
     let Built { mut model, start, x, offset, integral, n_cols, obj } = built;
     if n_cols == 0 {
@@ -429,8 +432,10 @@ pub(crate) fn solve(built: Built, prm: &MipParams) -> MipResult {
             inconsistent: false,
         };
     };
-    use highs::{HighsModelStatus as S, HighsSolutionStatus};
-    let has_sol = matches!(solved.primal_solution_status(), HighsSolutionStatus::Feasible);
+    use highs::HighsModelStatus as S;
+    // Read the info value directly: `primal_solution_status()` panics when HiGHS
+    // leaves its info invalid (-1, e.g. a run that stopped before solving).
+    let has_sol = solved.int_info_value(c"primal_solution_status") == Ok(PRIMAL_FEASIBLE);
     let status = match solved.status() {
         S::Optimal if has_sol => MipStatus::Optimal,
         S::Infeasible | S::UnboundedOrInfeasible => MipStatus::Infeasible,
