@@ -475,7 +475,7 @@ const LNS: usize = 1;
 /// limit), nothing for a solve that found nothing. Counting each improvement
 /// alike made kinds that ran into the limit every time keep their share: on
 /// Curtois 13 and 18 the solves stopped by the limit took half of the LNS time
-/// for 7 % of its gain.
+/// for a tenth of its gain.
 fn reward(gain: f64, share: f64) -> f64 {
     if gain <= 1e-7 {
         return 0.0;
@@ -879,7 +879,7 @@ mod tests {
     fn a_small_window_neighbourhood_frees_one_window_of_two_days_for_everybody() {
         let sh = Shape { n: 3, h: 20, types: vec![vec![true]; 3] };
         let table = vec![vec![None; 20]; 3];
-        let hot = HotSpots { days: Vec::new(), staff: Vec::new(), slots: Vec::new(), room: vec![0; 3], table: &table };
+        let hot = hot(Vec::new(), &table);
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         for _ in 0..20 {
             let free = neighbourhood(&mut rng, 3, &sh, 6.0, &hot);
