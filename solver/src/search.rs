@@ -313,11 +313,11 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     // Phase 2: LNS, alternating with the full model.
     // Models that fit hand the LNS incumbent to HiGHS on the full model (warm
     // start). Small models do so after 30 % of the time for up to half of what
-    // is left (a probe first, the rest only if the probe improved the roster),
-    // then LNS resumes from whatever the full model found until the end (on
-    // Curtois 4-9 each phase finds improvements the other missed; LNS after
-    // the full model gained most on 6-9). Mid-size models run LNS to 85 % and
-    // the full model gets the rest (bound, proof).
+    // is left (a probe first, the rest only if the probe improved the roster or
+    // left it within 1 % of the bound), then LNS resumes from whatever the full
+    // model found until the end (on Curtois 4-9 each phase finds improvements
+    // the other missed; LNS after the full model gained most on 6-9). Mid-size
+    // models run LNS to 85 % and the full model gets the rest (bound, proof).
     let has_full = cells <= FULL_LAST_CELLS;
     let first_lns_end = if !has_full {
         deadline
