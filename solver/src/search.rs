@@ -428,19 +428,17 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             break;
         }
         // Mid-run: half of what is left, given in two parts: a probe, and the
-        // rest only if the probe improved the incumbent. Where it did not (Curtois
-        // 16 and 18: 104 s of full model at 300 s found nothing, while the LNS
-        // after it kept gaining) the LNS gets the time instead, and the bound
-        // the probe found stands.
+        // rest only if the probe improved the incumbent or left it within
+        // `CLOSE_GAP` of the bound, close to a proof (Curtois 3: 1 007 against the
+        // optimum 1 001 as bound after the probe). Otherwise (Curtois 16 and 18:
+        // 104 s of full model at 300 s found nothing, while the LNS after it kept
+        // gaining) the LNS gets the time instead, and the bound the probe found stands.
         let slice = rem * 0.5;
         let probe = slice.min(PROBE_SHARE * limit);
         let (status, improved) = cx.reoptimise(&free, probe, true);
         cx.trace_incumbent(format_args!("full probe {status:?} improved={improved} bound={:?}", cx.bound));
-        // Within a hair of its bound the full model is close to a proof (Curtois 3:
-        // 1 007 against the optimum 1 001 as bound after the probe): it keeps the slice.
-        let close = cx
-            .bound
-            .is_some_and(|b| cx.best_score.hard == 0 && cx.best_score.obj - b <= CLOSE_GAP * cx.best_score.obj.abs());
+        let close =
+            cx.best_score.hard == 0 && cx.bound.is_some_and(|b| relative_gap(cx.best_score.obj, b) <= CLOSE_GAP);
         if (improved || close) && !cx.proved && !cx.infeasible && slice - probe > 0.5 {
             let r = cx.reoptimise(&free, slice - probe, true);
             cx.trace_incumbent(format_args!("full {r:?} bound={:?}", cx.bound));
@@ -489,6 +487,12 @@ fn reward(gain: f64, share: f64) -> f64 {
     0.5 * speed * (1.0 + gain.ln_1p() / 5.0)
 }
 
+/// `(objective - bound) / max(|objective|, 1)`, never negative: the gap a
+/// `Solution` reports, and what the mid-run probe compares with `CLOSE_GAP`.
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1.0)).max(0.0)
+}
+
 /// People named by a hard violation (everybody if one names nobody, e.g. a hard cover minimum).
 fn breaking_rules(rep: &ValidationReport, ix: &Index, n: usize) -> Vec<usize> {
     if rep.hard.iter().any(|v| v.staff.is_none()) {
@@ -503,10 +507,11 @@ fn breaking_rules(rep: &ValidationReport, ix: &Index, n: usize) -> Vec<usize> {
 /// Models with at most this many assignment variables give the first LNS epoch at most 30 % of the time.
 const SMALL_CELLS: usize = 5_000;
 /// Share of the time limit that the mid-run full model gets first (the rest of
-/// its slice only if it improved the incumbent in that time).
+/// its slice only if it improved the incumbent in that time, or left it within
+/// `CLOSE_GAP` of the bound).
 const PROBE_SHARE: f64 = 0.1;
-/// Relative distance between the incumbent and the bound after the probe within
-/// which the full model keeps the rest of its slice even without a better roster.
+/// Relative gap between the incumbent and the bound after the probe within which
+/// the full model keeps the rest of its slice even without a better roster.
 const CLOSE_GAP: f64 = 0.01;
 /// Models with at most this many assignment variables end with the full model.
 const FULL_LAST_CELLS: usize = 30_000;
@@ -748,7 +753,7 @@ fn finish(cx: Ctx<'_>) -> Solution {
     let feasible = rep.hard.is_empty();
     let objective = rep.objective;
     let bound = cx.bound.map(|b| b.min(objective));
-    let gap = bound.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
+    let gap = bound.map(|b| relative_gap(objective, b));
     let optimal = feasible
         && (cx.proved && cx.model_objective.is_some()
             || gap.is_some_and(|g| g <= cx.o.relative_gap.max(1e-9))
