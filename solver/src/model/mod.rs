@@ -461,8 +461,9 @@ pub(crate) fn solve(built: Built, prm: &MipParams) -> MipResult {
         // The objective of the columns HiGHS hands back. With a start solution,
         // HiGHS 1.16 can report the objective of a better solution while
         // returning the start's columns; the caller then re-solves cold. Seen
-        // (Curtois 18, 2026-12-06): status Optimal, the reported objective and
-        // the bound 1 or 2 below the start's, every column equal to the start.
+        // (Curtois 18, 2026-12-06, 12 cases): the reported objective 1 or 2 below
+        // the start's, every column equal to the start, status Optimal (bound =
+        // reported objective) or Feasible at the time limit.
         objective = offset + obj.iter().map(|(c, k)| k * cols.get(*c).copied().unwrap_or(0.0)).sum::<f64>();
         let reported = solved.objective_value() + offset;
         if (objective - reported).abs() > 1e-6 * objective.abs().max(1.0) {
