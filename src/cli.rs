@@ -455,8 +455,9 @@ fn schedule(
         }
     });
     let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, ..crate::jobs::SolveParams::default() };
-    let result = crate::services::rostering::solve::solve_roster(&pool, &roster_id, &params, progress, |_, _| Ok(true))
-        .map_err(refused)?;
+    let result =
+        crate::services::rostering::solve::solve_roster(&pool, &roster_id, &params, progress, None, |_, _| Ok(true))
+            .map_err(refused)?;
     if tty {
         eprintln!();
     }

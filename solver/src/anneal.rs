@@ -595,11 +595,19 @@ impl<'a> Anneal<'a> {
         ups[ups.len() / 2] / -accept.clamp(1e-6, 0.999).ln()
     }
 
-    /// Anneal from the current table until `until`, cooling geometrically from
+    /// Anneal from the current table until `until` (or until `stop` says so,
+    /// looked at every 256 moves), cooling geometrically from
     /// a temperature at which a typical worsening move is accepted with
     /// probability `accept` to a thousandth of it, while the hard penalties
     /// grow; returns the best table seen (ranked with the final penalties).
-    pub(crate) fn run(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> Outcome {
+    pub(crate) fn run(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        until: Instant,
+        accept: f64,
+        relax: bool,
+        stop: &dyn Fn() -> bool,
+    ) -> Outcome {
         let start = Instant::now();
         let span = until.saturating_duration_since(start).as_secs_f64().max(1e-3);
         let hw0 = if relax { RELAXED } else { HARD_RAMP };
@@ -615,7 +623,7 @@ impl<'a> Anneal<'a> {
         loop {
             if moves.is_multiple_of(256) {
                 let now = Instant::now();
-                if now >= until {
+                if now >= until || stop() {
                     break;
                 }
                 let frac = (now - start).as_secs_f64() / span;
@@ -752,7 +760,7 @@ mod tests {
         let mut sa = Anneal::new(&p, &ix, &start);
         sa.set_hard_weight(HARD_RAMP);
         let before = sa.energy;
-        let out = sa.run(&mut rng, Instant::now() + Duration::from_millis(300), TEST_ACCEPT, false);
+        let out = sa.run(&mut rng, Instant::now() + Duration::from_millis(300), TEST_ACCEPT, false, &|| false);
         let after = Anneal::new(&p, &ix, &out.best).energy_at(HARD_RAMP);
         assert!(after <= before + 1e-6, "{after} > {before}");
         assert!(out.moves > 1_000);

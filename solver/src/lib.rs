@@ -14,6 +14,7 @@ pub mod solution;
 mod start;
 pub mod validate;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,6 +55,18 @@ pub struct SolveOptions {
     pub seed: u64,
     pub warm_start: Option<Roster>,
     pub progress: Option<ProgressFn>,
+    /// Set to `true` (from another thread) to end the search early, e.g. for a
+    /// cancelled job: the best roster so far comes back as soon as the step in
+    /// progress ends — an annealing batch at once, a neighbourhood solve within
+    /// seconds; a full-model HiGHS solve already running keeps its own limit.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl SolveOptions {
+    /// Whether `stop` has been set.
+    pub fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    }
 }
 
 impl Default for SolveOptions {
@@ -65,6 +78,7 @@ impl Default for SolveOptions {
             seed: 1,
             warm_start: None,
             progress: None,
+            stop: None,
         }
     }
 }
@@ -78,6 +92,7 @@ impl std::fmt::Debug for SolveOptions {
             .field("seed", &self.seed)
             .field("warm_start", &self.warm_start.as_ref().map(|r| r.assignments.len()))
             .field("progress", &self.progress.is_some())
+            .field("stop", &self.stop.is_some())
             .finish()
     }
 }

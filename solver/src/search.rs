@@ -58,7 +58,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Seconds left before the deadline; none once the caller asked to stop.
     fn remaining(&self) -> f64 {
+        if self.o.stopped() {
+            return 0.0;
+        }
         self.deadline.saturating_duration_since(Instant::now()).as_secs_f64()
     }
     fn report(&self, phase: Phase) {
@@ -177,7 +181,8 @@ impl Ctx<'_> {
             return false;
         }
         let mut sa = Anneal::new(self.p, &self.ix, start.unwrap_or(&self.best));
-        let out = sa.run(rng, until, accept, relax);
+        let stop = || self.o.stopped();
+        let out = sa.run(rng, until, accept, relax, &stop);
         if self.trace {
             let sc = Score::of(&validate_table(self.p, &out.best));
             eprintln!("  anneal: {} moves, found hard={} obj={}", out.moves, sc.hard, sc.obj);

@@ -481,3 +481,26 @@ fn generated_hospitals_are_reproducible_valid_and_solve_clean() {
     assert!(r.is_feasible(), "{:?}", r.hard);
     assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
 }
+
+/// A caller that sets `stop` (a cancelled job) gets the best roster so far soon
+/// after, not at the end of the time limit, and that roster is still checked.
+#[test]
+fn setting_stop_ends_a_long_solve_early_with_the_best_roster_so_far() {
+    use rota_solver::generate::{hospital, HospitalSpec};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let p = hospital(&HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 });
+    let stop = Arc::new(AtomicBool::new(false));
+    let o = SolveOptions { time_limit: Duration::from_secs(600), stop: Some(stop.clone()), ..SolveOptions::default() };
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let s = solve(&p, &o).unwrap();
+    setter.join().unwrap();
+    assert!(s.elapsed_seconds < 60.0, "stopped after {} s of a 600 s limit", s.elapsed_seconds);
+    assert!(s.elapsed_seconds >= 2.0, "ended before it was asked to: {} s", s.elapsed_seconds);
+    assert!(!s.assignments.is_empty());
+    let r = validate(&p, &s);
+    assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
+}

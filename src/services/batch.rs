@@ -220,7 +220,7 @@ pub fn bench_demo(
         drop(conn);
         let started = std::time::Instant::now();
         let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, relative_gap: 0.01 };
-        let result = solve::solve_roster(pool, &roster_id, &params, solve::throttled(|_| {}), |_, _| Ok(true))?;
+        let result = solve::solve_roster(pool, &roster_id, &params, solve::throttled(|_| {}), None, |_, _| Ok(true))?;
         let solve_seconds = started.elapsed().as_secs_f64();
         let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         let (roster, weeks, victim) = conn.transaction(|c| {

@@ -531,6 +531,37 @@ async fn a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() {
     assert_eq!(row.status, "running");
 }
 
+/// A running solve with an hour's time limit stops within seconds of its job being
+/// cancelled (the worker's heartbeat sees the request and stops the search), and the
+/// roster keeps the assignments it had.
+#[tokio::test]
+async fn cancelling_a_running_solve_stops_the_search_within_seconds_and_keeps_the_roster() {
+    let app = spawn_app().await;
+    let (_h, roster) = icu_week(&app, 40).await;
+    let item = format!("/api/v1/rosters/{roster}");
+    let before = assignments_of(&app, &item).await;
+    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 3600 })).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    let mut status = String::new();
+    for _ in 0..300 {
+        let job: Value = app.get(&app.admin, &location).await.json().await.unwrap();
+        status = job["status"].as_str().unwrap().to_owned();
+        if status != "queued" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "running");
+    let asked = std::time::Instant::now();
+    let res = app.post(&app.admin, &format!("{location}/cancel"), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let job = wait_for(&app, &app.admin, &location).await;
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(asked.elapsed() < Duration::from_secs(45), "stopped {:?} after the request", asked.elapsed());
+    assert_eq!(assignments_of(&app, &item).await, before);
+}
+
 #[tokio::test]
 async fn two_managers_on_one_draft_the_stale_write_gets_412_pins_survive_re_solving_and_history_says_who() {
     let app = spawn_app().await;

@@ -2,6 +2,8 @@
 //! roster's assignments in one transaction. A failed or cancelled solve leaves the previous
 //! assignments as they were.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,35 +24,59 @@ fn conn(pool: &DbPool) -> Result<crate::db::PooledConn, ServiceError> {
     pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))
 }
 
+/// How often a running solve job renews its lease, records its progress and looks
+/// for a cancellation, whatever the solver is doing (well within `jobs::LEASE_SECONDS`).
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
 /// Run a claimed solve job to completion.
+///
+/// The solve runs on this thread; a heartbeat thread beside it renews the job's lease
+/// every `HEARTBEAT` with the latest progress, so that a long search that reports
+/// nothing for a while is not taken for a dead worker, and stops the search when a
+/// cancellation is asked for (the roster then keeps its previous assignments).
 pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError> {
     let params: SolveParams =
         serde_json::from_str(&job.params).map_err(|e| ServiceError::Internal(format!("bad job parameters: {e}")))?;
     let roster_id = job.roster_id.clone().ok_or_else(|| ServiceError::Internal("solve job without roster".into()))?;
-    // Progress goes to the job row at most once a second; the heartbeat renews the lease.
-    let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let progress: rota_solver::ProgressFn = {
-        let pool = pool.clone();
-        let id = job.id.clone();
-        let worker = worker.to_owned();
-        let cancelled = cancelled.clone();
+    let latest = Arc::new(Mutex::new(json!({ "phase": rota_solver::Phase::Construct })));
+    let progress = {
+        let latest = latest.clone();
         throttled(move |report| {
-            if let Ok(mut c) = pool.get() {
-                if let Ok(true) = jobs::heartbeat(&mut c, &id, &worker, &report) {
-                    cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
+            if let Ok(mut l) = latest.lock() {
+                *l = report;
             }
         })
     };
-    solve_roster(pool, &roster_id, &params, progress, |c, result| {
-        let cancel: bool =
-            crate::db::schema::jobs::table.find(&job.id).select(crate::db::schema::jobs::cancel_requested).first(c)?;
-        if cancel || cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-            jobs::finish(c, &job.id, worker, CANCELLED, Some(result), None)?;
-            return Ok(false);
-        }
-        jobs::finish(c, &job.id, worker, SUCCEEDED, Some(result), None)?;
-        Ok(true)
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let (done, ticks) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let (latest, cancelled) = (&latest, &cancelled);
+        scope.spawn(move || {
+            // ends when `done` is dropped, i.e. when the solve below has returned
+            while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(HEARTBEAT) {
+                let report = latest.lock().map(|l| l.clone()).unwrap_or_default();
+                let Ok(mut c) = pool.get() else { continue };
+                match jobs::heartbeat(&mut c, &job.id, worker, &report) {
+                    Ok(true) => cancelled.store(true, Ordering::Relaxed),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(job = %job.id, error = %e, "heartbeat failed"),
+                }
+            }
+        });
+        let outcome = solve_roster(pool, &roster_id, &params, progress, Some(cancelled.clone()), |c, result| {
+            let cancel: bool = crate::db::schema::jobs::table
+                .find(&job.id)
+                .select(crate::db::schema::jobs::cancel_requested)
+                .first(c)?;
+            if cancel || cancelled.load(Ordering::Relaxed) {
+                jobs::finish(c, &job.id, worker, CANCELLED, Some(result), None)?;
+                return Ok(false);
+            }
+            jobs::finish(c, &job.id, worker, SUCCEEDED, Some(result), None)?;
+            Ok(true)
+        });
+        drop(done);
+        outcome
     })?;
     Ok(())
 }
@@ -80,6 +106,7 @@ pub fn solve_roster(
     roster_id: &str,
     params: &SolveParams,
     progress: rota_solver::ProgressFn,
+    stop: Option<Arc<AtomicBool>>,
     keep: impl FnOnce(&mut DbConnection, &serde_json::Value) -> Result<bool, ServiceError>,
 ) -> Result<serde_json::Value, ServiceError> {
     let built = {
@@ -122,6 +149,7 @@ pub fn solve_roster(
         seed: 1,
         warm_start: None,
         progress: Some(progress),
+        stop,
     };
     let solution = rota_solver::solve(&built.problem, &options).map_err(|e| match e {
         rota_solver::SolveError::InvalidProblem(faults) => ServiceError::Validation(
