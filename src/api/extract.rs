@@ -81,6 +81,18 @@ pub struct Json<T>(pub T);
 /// Like `Json`, but an empty body is `None` (for actions whose options all have defaults).
 pub struct OptionalJson<T>(pub Option<T>);
 
+/// Like `Json`, but a body that cannot be read is only reported when the handler asks for
+/// it (`parse`), so that a caller whose role may never do the action gets 403 first, not
+/// the details of what the body should have looked like.
+pub struct LaterJson<T>(Result<T, AppError>);
+
+impl<T> LaterJson<T> {
+    /// The parsed body, or the 400/413/415 it earned.
+    pub fn parse(self) -> Result<T, AppError> {
+        self.0
+    }
+}
+
 type BodyFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
 /// Read the body (within the limit) and parse it; `None` when it is empty and `allow_empty`.
@@ -135,6 +147,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(
             async move { body.await?.map(Json).ok_or_else(|| AppError::bad_field("body", "a JSON body is required")) },
         )
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for LaterJson<T> {
+    type Error = AppError;
+    type Future = BodyFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(LaterJson(body.await.map(|Json(t)| t))) })
     }
 }
 

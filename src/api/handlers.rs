@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use super::extract::{etag, Authenticated, IfMatch, Json, ListQuery, Query};
+use super::extract::{etag, Authenticated, IfMatch, LaterJson, ListQuery, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::services::crud::{self, Resource};
@@ -35,8 +35,10 @@ pub async fn create<R: Resource>(
     req: actix_web::HttpRequest,
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<R::Input>,
+    body: LaterJson<R::Input>,
 ) -> Result<HttpResponse, AppError> {
+    crud::may_write::<R>(&caller)?;
+    let input = body.parse()?;
     let out = run(&state, move |conn| crud::create::<R>(conn, &caller, input)).await?;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), R::record(&out).id);
     let mut res = HttpResponse::Created();
@@ -49,8 +51,10 @@ pub async fn replace<R: Resource>(
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    Json(input): Json<R::Input>,
+    body: LaterJson<R::Input>,
 ) -> Result<HttpResponse, AppError> {
+    crud::may_write::<R>(&caller)?;
+    let input = body.parse()?;
     let out = run(&state, move |conn| crud::replace::<R>(conn, &caller, &id, version, input)).await?;
     Ok(with_etag::<R>(HttpResponse::Ok(), &out))
 }

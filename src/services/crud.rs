@@ -117,6 +117,12 @@ pub fn list<R: Resource>(
     Ok(Page { items, next_cursor })
 }
 
+/// 403 unless the caller's role may change some record of this kind: checked before the
+/// body is read, so that a role that may never write here learns nothing from a 400.
+pub fn may_write<R: Resource>(caller: &Caller) -> Result<(), ServiceError> {
+    policy::require(caller, R::FAMILY, Action::Write).map(|_| ())
+}
+
 pub fn create<R: Resource>(
     conn: &mut DbConnection,
     caller: &Caller,
