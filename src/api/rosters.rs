@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::extract::{etag, Authenticated, IfMatch, Json, ListQuery, OptionalJson, Query};
+use super::extract::{etag, Authenticated, IfMatch, LaterJson, ListQuery, OptionalJson, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::jobs::{self, Job, SolveParams};
@@ -18,8 +18,10 @@ pub async fn create(
     req: HttpRequest,
     Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<RosterInput>,
+    body: LaterJson<RosterInput>,
 ) -> Result<HttpResponse, AppError> {
+    rostering::may_write(&caller)?;
+    let input = body.parse()?;
     let roster = run(&state, move |conn| rostering::create(conn, &caller, &actor, input)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("{}/{}", req.path().trim_end_matches('/'), roster.record.id)))
@@ -160,8 +162,10 @@ pub async fn add_assignment(
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    Json(input): Json<AssignmentInput>,
+    body: LaterJson<AssignmentInput>,
 ) -> Result<HttpResponse, AppError> {
+    rostering::may_write(&caller)?;
+    let input = body.parse()?;
     let outcome = run(&state, move |conn| edit::add(conn, &caller, &actor, &id, version, &input)).await?;
     Ok(HttpResponse::Created().insert_header((header::ETAG, etag(outcome.roster_version))).json(outcome))
 }
@@ -187,8 +191,10 @@ pub async fn move_assignment(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     IfMatch(version): IfMatch,
-    Json(input): Json<MoveInput>,
+    body: LaterJson<MoveInput>,
 ) -> Result<HttpResponse, AppError> {
+    rostering::may_write(&caller)?;
+    let input = body.parse()?;
     let (roster, assignment) = path.into_inner();
     let outcome =
         run(&state, move |conn| edit::move_assignment(conn, &caller, &actor, &roster, &assignment, version, &input))
@@ -202,8 +208,10 @@ pub async fn swap(
     state: web::Data<AppState>,
     id: web::Path<String>,
     IfMatch(version): IfMatch,
-    Json(input): Json<SwapInput>,
+    body: LaterJson<SwapInput>,
 ) -> Result<HttpResponse, AppError> {
+    rostering::may_write(&caller)?;
+    let input = body.parse()?;
     let outcome = run(&state, move |conn| edit::swap(conn, &caller, &actor, &id, version, &input)).await?;
     Ok(edited(&outcome))
 }
@@ -265,8 +273,10 @@ pub async fn call_out(
     Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    Json(input): Json<CallOutInput>,
+    body: LaterJson<CallOutInput>,
 ) -> Result<HttpResponse, AppError> {
+    rostering::may_write(&caller)?;
+    let input = body.parse()?;
     let pool = state.pool.clone();
     let repair = web::block(move || repair::call_out(&pool, &caller, &actor, &id, &input))
         .await

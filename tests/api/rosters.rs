@@ -163,6 +163,10 @@ async fn rosters_are_for_their_managers_only() {
     let staff = app.token(TokenRole::Staff, None, None, Some("R00"));
     let med = app.token(TokenRole::Manager, Some("LON"), Some("MED1"), None);
     let icu = app.token(TokenRole::Manager, Some("LON"), Some("ICU"), None);
+    // Staff may never change a roster: a body of the wrong shape is refused for the role first.
+    for path in ["/api/v1/rosters".to_owned(), format!("/api/v1/rosters/{roster}/call-outs")] {
+        problem(app.post(&staff, &path, &json!({ "not_a_field": 1 })).await, StatusCode::FORBIDDEN).await;
+    }
     for token in [&staff, &med] {
         problem(app.get(token, &format!("/api/v1/rosters/{roster}")).await, StatusCode::FORBIDDEN).await;
         problem(app.post(token, &format!("/api/v1/rosters/{roster}/solve"), &json!({})).await, StatusCode::FORBIDDEN)

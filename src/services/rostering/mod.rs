@@ -85,6 +85,11 @@ fn roster_of(row: RosterRow, ward_ids: Vec<String>) -> Roster {
     }
 }
 
+/// 403 unless the caller's role may change some roster (checked before a body is read).
+pub fn may_write(caller: &Caller) -> Result<(), ServiceError> {
+    policy::require(caller, Family::Roster, Action::Write).map(|_| ())
+}
+
 /// A manager may act on a roster only if every one of its wards is theirs.
 fn authorize_wards(caller: &Caller, action: Action, site_id: &str, ward_ids: &[String]) -> Result<(), ServiceError> {
     policy::require(caller, Family::Roster, action)?;
