@@ -332,6 +332,10 @@ async fn leave_is_requested_decided_by_the_wards_manager_becomes_unavailability_
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0]["id"], id.as_str());
     assert!(inbox[0]["flag"].as_str().unwrap().contains("collides with 1 published shift"), "{inbox:?}");
+    assert_eq!(
+        (inbox[0]["staff_name"].as_str(), inbox[0]["ward_id"].as_str()),
+        (Some("Nurse R00"), Some(p.h.icu.as_str()))
+    );
     assert!(items(&app, &med, "/api/v1/manager/inbox").await.is_empty());
     problem(app.get(&me, "/api/v1/manager/inbox").await, StatusCode::FORBIDDEN).await;
 

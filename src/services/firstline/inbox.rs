@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{home_ward, require_manager, staff_name, PENDING};
+use super::{home_wards, require_manager, staff_names, PENDING};
 use crate::db::schema::time_off_requests;
 use crate::db::DbConnection;
 use crate::services::{Caller, ServiceError};
@@ -46,6 +46,8 @@ struct Waiting {
     ward_id: Option<String>,
     staff_id: String,
     created: chrono::NaiveDateTime,
+    /// The days asked for, for time off.
+    days: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 impl Waiting {
@@ -58,7 +60,7 @@ impl Waiting {
         staff_id: String,
         created: chrono::NaiveDateTime,
     ) -> Self {
-        Waiting { kind, id, path, site_id, ward_id, staff_id, created }
+        Waiting { kind, id, path, site_id, ward_id, staff_id, created, days: None }
     }
 }
 
@@ -75,18 +77,23 @@ pub fn inbox(conn: &mut DbConnection, caller: &Caller, f: &InboxFilter) -> Resul
     let mut items = Vec::new();
     let mut candidates: Vec<Waiting> = Vec::new();
     if wanted("time_off") {
-        let rows: Vec<(String, String, String, chrono::NaiveDateTime)> = time_off_requests::table
+        type Row = (String, String, String, chrono::NaiveDateTime, chrono::NaiveDate, chrono::NaiveDate);
+        let rows: Vec<Row> = time_off_requests::table
             .filter(time_off_requests::status.eq(PENDING))
             .select((
                 time_off_requests::id,
                 time_off_requests::staff_id,
                 time_off_requests::site_id,
                 time_off_requests::created_at,
+                time_off_requests::start_date,
+                time_off_requests::end_date,
             ))
             .load(conn)?;
-        for (id, staff_id, site_id, created) in rows {
-            let ward = home_ward(conn, &staff_id)?;
-            candidates.push(Waiting::new(
+        let people: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
+        let homes = home_wards(conn, &people)?;
+        for (id, staff_id, site_id, created, from, to) in rows {
+            let ward = homes.get(&staff_id).cloned();
+            let mut waiting = Waiting::new(
                 "time_off",
                 id.clone(),
                 format!("/api/v1/time-off-requests/{id}"),
@@ -94,7 +101,9 @@ pub fn inbox(conn: &mut DbConnection, caller: &Caller, f: &InboxFilter) -> Resul
                 ward,
                 staff_id,
                 created,
-            ));
+            );
+            waiting.days = Some((from, to));
+            candidates.push(waiting);
         }
     }
     if wanted("open_shift") {
@@ -129,29 +138,27 @@ pub fn inbox(conn: &mut DbConnection, caller: &Caller, f: &InboxFilter) -> Resul
             ));
         }
     }
+    candidates.retain(|c| {
+        f.ward_id.as_ref().is_none_or(|w| c.ward_id.as_ref() == Some(w))
+            && require_manager(caller, &c.site_id, c.ward_id.as_deref()).is_ok()
+    });
     candidates.sort_by_key(|c| c.created);
-    for Waiting { kind, id, path, site_id, ward_id, staff_id, created } in candidates {
-        if f.ward_id.as_ref().is_some_and(|w| ward_id.as_ref() != Some(w)) {
-            continue;
-        }
-        if require_manager(caller, &site_id, ward_id.as_deref()).is_err() {
-            continue;
-        }
-        let flag = match kind {
-            "time_off" => {
-                let (from, to): (chrono::NaiveDate, chrono::NaiveDate) = time_off_requests::table
-                    .find(&id)
-                    .select((time_off_requests::start_date, time_off_requests::end_date))
-                    .first(conn)?;
+    let people: Vec<String> = candidates.iter().map(|c| c.staff_id.clone()).collect();
+    let names = staff_names(conn, &people)?;
+    for Waiting { kind, id, path, ward_id, staff_id, created, days, .. } in candidates {
+        let flag = match days {
+            Some((from, to)) => {
                 let n = super::time_off::collisions(conn, &staff_id, from, to)?.len();
                 (n > 0).then(|| format!("collides with {n} published shift(s): approve, then re-plan"))
             }
-            _ => None,
+            None => None,
         };
+        let staff_name =
+            names.get(&staff_id).cloned().ok_or_else(|| ServiceError::field("staff_id", "no such staff member"))?;
         items.push(InboxItem {
             flag,
             kind: kind.to_owned(),
-            staff_name: staff_name(conn, &staff_id)?,
+            staff_name,
             id,
             path,
             staff_id,

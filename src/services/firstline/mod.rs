@@ -38,6 +38,47 @@ pub(crate) fn home_ward(conn: &mut DbConnection, staff_id: &str) -> Result<Optio
         .optional()?)
 }
 
+/// `home_ward` for many people in one query: person → their first home ward.
+pub(crate) fn home_wards(
+    conn: &mut DbConnection,
+    staff_ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, ServiceError> {
+    let mut out = std::collections::HashMap::new();
+    for ids in distinct_chunks(staff_ids) {
+        let rows: Vec<(String, String)> = staff_wards::table
+            .filter(staff_wards::staff_id.eq_any(ids))
+            .filter(staff_wards::kind.eq("home"))
+            .order((staff_wards::staff_id.asc(), staff_wards::ward_id.desc()))
+            .select((staff_wards::staff_id, staff_wards::ward_id))
+            .load(conn)?;
+        // the last row of each person wins: their first ward in ascending order
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The distinct ids, in chunks small enough for one query's bind parameters on either backend.
+fn distinct_chunks(ids: &[String]) -> Vec<Vec<String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.chunks(1_000).map(<[String]>::to_vec).collect()
+}
+
+/// Names of many people in one query: person → name.
+pub(crate) fn staff_names(
+    conn: &mut DbConnection,
+    staff_ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, ServiceError> {
+    let mut out = std::collections::HashMap::new();
+    for ids in distinct_chunks(staff_ids) {
+        let rows: Vec<(String, String)> =
+            staff::table.filter(staff::id.eq_any(ids)).select((staff::id, staff::name)).load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub(crate) fn staff_name(conn: &mut DbConnection, staff_id: &str) -> Result<String, ServiceError> {
     staff::table
         .find(staff_id)
