@@ -10,6 +10,8 @@ pub mod shifts;
 pub mod time_off;
 pub mod trades;
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::policy::{self, Action, Family, Scope};
@@ -42,39 +44,41 @@ pub(crate) fn home_ward(conn: &mut DbConnection, staff_id: &str) -> Result<Optio
 pub(crate) fn home_wards(
     conn: &mut DbConnection,
     staff_ids: &[String],
-) -> Result<std::collections::HashMap<String, String>, ServiceError> {
-    let mut out = std::collections::HashMap::new();
-    for ids in distinct_chunks(staff_ids) {
-        let rows: Vec<(String, String)> = staff_wards::table
+) -> Result<HashMap<String, String>, ServiceError> {
+    by_ids(conn, staff_ids, |c, ids| {
+        staff_wards::table
             .filter(staff_wards::staff_id.eq_any(ids))
             .filter(staff_wards::kind.eq("home"))
+            // the last row of each person wins: their first ward in ascending order
             .order((staff_wards::staff_id.asc(), staff_wards::ward_id.desc()))
             .select((staff_wards::staff_id, staff_wards::ward_id))
-            .load(conn)?;
-        // the last row of each person wins: their first ward in ascending order
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// The distinct ids, in chunks small enough for one query's bind parameters on either backend.
-fn distinct_chunks(ids: &[String]) -> Vec<Vec<String>> {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.chunks(1_000).map(<[String]>::to_vec).collect()
+            .load(c)
+    })
 }
 
 /// Names of many people in one query: person → name.
 pub(crate) fn staff_names(
     conn: &mut DbConnection,
     staff_ids: &[String],
-) -> Result<std::collections::HashMap<String, String>, ServiceError> {
-    let mut out = std::collections::HashMap::new();
-    for ids in distinct_chunks(staff_ids) {
-        let rows: Vec<(String, String)> =
-            staff::table.filter(staff::id.eq_any(ids)).select((staff::id, staff::name)).load(conn)?;
-        out.extend(rows);
+) -> Result<HashMap<String, String>, ServiceError> {
+    by_ids(conn, staff_ids, |c, ids| {
+        staff::table.filter(staff::id.eq_any(ids)).select((staff::id, staff::name)).load(c)
+    })
+}
+
+/// Run `query` over the distinct ids, in chunks small enough for one query's bind parameters
+/// on either backend, and collect the (id, value) pairs it returns (later pairs win).
+fn by_ids(
+    conn: &mut DbConnection,
+    ids: &[String],
+    query: impl Fn(&mut DbConnection, Vec<String>) -> QueryResult<Vec<(String, String)>>,
+) -> Result<HashMap<String, String>, ServiceError> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(1_000) {
+        out.extend(query(conn, chunk.to_vec())?);
     }
     Ok(out)
 }
