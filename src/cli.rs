@@ -223,6 +223,25 @@ fn settings(global: &Global) -> anyhow::Result<Settings> {
     Ok(s)
 }
 
+/// Ctrl-C, or SIGTERM (what a service manager sends) on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = Box::pin(async {
+        actix_web::rt::signal::ctrl_c().await.ok();
+    });
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            let term = Box::pin(async move {
+                term.recv().await;
+            });
+            futures_util::future::select(ctrl_c, term).await;
+            return;
+        }
+    }
+    ctrl_c.await;
+}
+
 /// Run one command to completion.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = settings(&cli.global)?;
@@ -242,6 +261,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let name = format!("worker-{}", std::process::id());
             // A worker also delivers the e-mail outbox when an SMTP relay is configured.
             let _mailer = settings.mail().and_then(|m| crate::mail::spawn(&pool, m, &stop));
+            // SIGINT or SIGTERM: finish cleanly, a running solve handed back to the queue.
+            let on_signal = stop.clone();
+            actix_web::rt::spawn(async move {
+                shutdown_signal().await;
+                tracing::info!("shutting down: stopping the job in hand");
+                on_signal.store(true, std::sync::atomic::Ordering::Relaxed);
+            });
             actix_web::rt::task::spawn_blocking(move || {
                 crate::jobs::worker::run(&pool, &name, &stop, std::time::Duration::from_millis(500));
             })

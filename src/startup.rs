@@ -76,16 +76,26 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serve until stopped; the in-process job workers run alongside and stop with it —
-    /// also when this future is dropped unfinished, so that no worker outlives its server
-    /// holding database connections.
+    /// Serve until stopped; the in-process job workers run alongside and stop with it (a
+    /// solve in hand is stopped and handed back to the queue, and waited for) — also when
+    /// this future is dropped unfinished, so that no worker outlives its server holding
+    /// database connections.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let stop = StopOnDrop(Arc::new(AtomicBool::new(false)));
         let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop.0);
         let mailer = self.mail.and_then(|m| crate::mail::spawn(&self.pool, m, &stop.0));
         let served = self.server.await;
         drop(stop);
-        drop(workers);
+        // a solve in hand stops within seconds and goes back to the queue: wait for that
+        let joined = actix_web::rt::task::spawn_blocking(move || {
+            for w in workers {
+                let _ = w.join();
+            }
+        })
+        .await;
+        if joined.is_err() {
+            tracing::warn!("a job worker did not stop cleanly");
+        }
         drop(mailer);
         served
     }

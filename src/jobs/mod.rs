@@ -232,6 +232,23 @@ pub fn finish(
     Ok(())
 }
 
+/// Hand a running job back to the queue (its worker is shutting down): the next worker
+/// claims it at once instead of waiting for the lease to run out. Only the holder can.
+pub fn release(conn: &mut DbConnection, id: &str, worker: &str) -> Result<(), ServiceError> {
+    let now = crate::services::now();
+    diesel::update(
+        jobs::table.filter(jobs::id.eq(id)).filter(jobs::worker.eq(worker)).filter(jobs::status.eq(RUNNING)),
+    )
+    .set((
+        jobs::status.eq(QUEUED),
+        jobs::worker.eq(None::<String>),
+        jobs::lease_until.eq(None::<NaiveDateTime>),
+        jobs::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Ask for cancellation: a queued job is cancelled at once; a running one when its worker
 /// next looks (its result is then discarded).
 pub fn cancel(conn: &mut DbConnection, id: &str) -> Result<JobRow, ServiceError> {

@@ -10,11 +10,12 @@ use crate::db::{DbConnection, DbPool};
 use crate::services::rostering::solve;
 use crate::services::ServiceError;
 
-/// Run jobs until `stop` is set. Polls every `idle` when there is nothing to do.
+/// Run jobs until `stop` is set. Polls every `idle` when there is nothing to do. A job
+/// running when `stop` is set is stopped within seconds and handed back to the queue.
 pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, idle: Duration) {
     tracing::info!(worker, "job worker started");
     while !stop.load(Ordering::Relaxed) {
-        match run_one(pool, worker) {
+        match run_one(pool, worker, stop) {
             Ok(true) => {}
             Ok(false) => std::thread::sleep(idle),
             Err(e) => {
@@ -25,8 +26,9 @@ pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, idle: Duration) {
     }
 }
 
-/// Claim and run one job; `Ok(false)` when none was waiting.
-pub fn run_one(pool: &DbPool, worker: &str) -> Result<bool, ServiceError> {
+/// Claim and run one job; `Ok(false)` when none was waiting. `shutdown` set while it runs
+/// hands the job back to the queue.
+pub fn run_one(pool: &DbPool, worker: &str, shutdown: &AtomicBool) -> Result<bool, ServiceError> {
     let job = {
         let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         claim(&mut conn, worker)?
@@ -36,7 +38,7 @@ pub fn run_one(pool: &DbPool, worker: &str) -> Result<bool, ServiceError> {
     let _guard = span.enter();
     tracing::info!("job started");
     let outcome = match job.kind.as_str() {
-        solve::KIND => solve::run(pool, &job, worker),
+        solve::KIND => solve::run(pool, &job, worker, shutdown),
         other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),
     };
     if let Err(e) = outcome {

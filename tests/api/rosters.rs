@@ -566,6 +566,45 @@ async fn cancelling_a_running_solve_stops_the_search_within_seconds_and_keeps_th
     assert_eq!(assignments_of(&app, &item).await, before);
 }
 
+/// A worker told to stop (SIGTERM, a deploy) stops the solve in hand within seconds and
+/// hands its job back to the queue, so that the next worker takes it at once instead of
+/// waiting for the lease to run out; the roster is untouched.
+#[tokio::test]
+async fn a_worker_that_shuts_down_hands_its_running_solve_back_to_the_queue() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let app = spawn_app_with(|s| s.workers = 0).await;
+    let (_h, roster) = icu_week(&app, 40).await;
+    let item = format!("/api/v1/rosters/{roster}");
+    let before = assignments_of(&app, &item).await;
+    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 3600 })).await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (pool, flag) = (app.pool.clone(), stop.clone());
+    let worker =
+        std::thread::spawn(move || rota::jobs::worker::run(&pool, "worker-a", &flag, Duration::from_millis(100)));
+    let mut conn = app.pool.get().unwrap();
+    let mut status = String::new();
+    for _ in 0..300 {
+        status = rota::jobs::find(&mut conn, &id).unwrap().status;
+        if status != "queued" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "running");
+    let asked = std::time::Instant::now();
+    stop.store(true, Ordering::Relaxed);
+    tokio::task::spawn_blocking(move || worker.join().unwrap()).await.unwrap();
+    assert!(asked.elapsed() < Duration::from_secs(30), "stopped {:?} after the request", asked.elapsed());
+    let row = rota::jobs::find(&mut conn, &id).unwrap();
+    assert_eq!((row.status.as_str(), row.worker.as_deref()), ("queued", None));
+    assert_eq!(assignments_of(&app, &item).await, before);
+    let next = rota::jobs::claim(&mut conn, "worker-b").unwrap().expect("the job is claimable at once");
+    assert_eq!(next.id, id);
+}
+
 #[tokio::test]
 async fn two_managers_on_one_draft_the_stale_write_gets_412_pins_survive_re_solving_and_history_says_who() {
     let app = spawn_app().await;

@@ -25,16 +25,19 @@ fn conn(pool: &DbPool) -> Result<crate::db::PooledConn, ServiceError> {
 }
 
 /// How often a running solve job renews its lease, records its progress and looks
-/// for a cancellation, whatever the solver is doing (well within `jobs::LEASE_SECONDS`).
-const HEARTBEAT: Duration = Duration::from_secs(5);
+/// for a cancellation, whatever the solver is doing (well within `jobs::LEASE_SECONDS`),
+/// in ticks of `TICK`, at which it looks whether its worker is shutting down.
+const HEARTBEAT_TICKS: u32 = 5;
+const TICK: Duration = Duration::from_secs(1);
 
 /// Run a claimed solve job to completion.
 ///
 /// The solve runs on this thread; a heartbeat thread beside it renews the job's lease
-/// every `HEARTBEAT` with the latest progress, so that a long search that reports
+/// every five seconds with the latest progress, so that a long search that reports
 /// nothing for a while is not taken for a dead worker, and stops the search when a
-/// cancellation is asked for (the roster then keeps its previous assignments).
-pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError> {
+/// cancellation is asked for (the roster then keeps its previous assignments) or when
+/// `shutdown` is set (the job then goes back to the queue for the next worker).
+pub fn run(pool: &DbPool, job: &JobRow, worker: &str, shutdown: &AtomicBool) -> Result<(), ServiceError> {
     let params: SolveParams =
         serde_json::from_str(&job.params).map_err(|e| ServiceError::Internal(format!("bad job parameters: {e}")))?;
     let roster_id = job.roster_id.clone().ok_or_else(|| ServiceError::Internal("solve job without roster".into()))?;
@@ -47,29 +50,49 @@ pub fn run(pool: &DbPool, job: &JobRow, worker: &str) -> Result<(), ServiceError
             }
         })
     };
-    let cancelled = Arc::new(AtomicBool::new(false));
+    // why the search was stopped early, if it was: the job's cancellation, or this worker's shutdown
+    let stop_search = Arc::new(AtomicBool::new(false));
+    let (cancel_seen, shutdown_seen) = (AtomicBool::new(false), AtomicBool::new(false));
     let (done, ticks) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        let (latest, cancelled) = (&latest, &cancelled);
+        let (latest, stop_search, cancel_seen, shutdown_seen) = (&latest, &stop_search, &cancel_seen, &shutdown_seen);
         scope.spawn(move || {
             // ends when `done` is dropped, i.e. when the solve below has returned
-            while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(HEARTBEAT) {
+            let mut tick = 0u32;
+            while let Err(RecvTimeoutError::Timeout) = ticks.recv_timeout(TICK) {
+                if shutdown.load(Ordering::Relaxed) {
+                    shutdown_seen.store(true, Ordering::Relaxed);
+                    stop_search.store(true, Ordering::Relaxed);
+                }
+                tick += 1;
+                if !tick.is_multiple_of(HEARTBEAT_TICKS) {
+                    continue;
+                }
                 let report = latest.lock().map(|l| l.clone()).unwrap_or_default();
                 let Ok(mut c) = pool.get() else { continue };
                 match jobs::heartbeat(&mut c, &job.id, worker, &report) {
-                    Ok(true) => cancelled.store(true, Ordering::Relaxed),
+                    Ok(true) => {
+                        cancel_seen.store(true, Ordering::Relaxed);
+                        stop_search.store(true, Ordering::Relaxed);
+                    }
                     Ok(false) => {}
                     Err(e) => tracing::warn!(job = %job.id, error = %e, "heartbeat failed"),
                 }
             }
         });
-        let outcome = solve_roster(pool, &roster_id, &params, progress, Some(cancelled.clone()), |c, result| {
+        let outcome = solve_roster(pool, &roster_id, &params, progress, Some(stop_search.clone()), |c, result| {
             let cancel: bool = crate::db::schema::jobs::table
                 .find(&job.id)
                 .select(crate::db::schema::jobs::cancel_requested)
                 .first(c)?;
-            if cancel || cancelled.load(Ordering::Relaxed) {
+            if cancel || cancel_seen.load(Ordering::Relaxed) {
                 jobs::finish(c, &job.id, worker, CANCELLED, Some(result), None)?;
+                return Ok(false);
+            }
+            if shutdown_seen.load(Ordering::Relaxed) {
+                // the search was cut short: the next worker solves it again in full
+                tracing::info!(job = %job.id, "worker shutting down: job handed back to the queue");
+                jobs::release(c, &job.id, worker)?;
                 return Ok(false);
             }
             jobs::finish(c, &job.id, worker, SUCCEEDED, Some(result), None)?;
