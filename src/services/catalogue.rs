@@ -15,7 +15,9 @@ use crate::domain::FieldErrors;
 #[serde(deny_unknown_fields)]
 pub struct CatalogueInput {
     /// Unique short code, e.g. `RN` or `ALS`.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 

@@ -80,7 +80,9 @@ pub(crate) fn unit_type(errors: &mut FieldErrors, field: &str, value: &str) -> U
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {
     /// Short unique code, e.g. `STH`.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// IANA time zone, e.g. `Europe/London`.
     pub time_zone: String,
@@ -178,10 +180,13 @@ fn site_row(m: &RowMeta, v: &ValidSite) -> SiteRow {
 pub struct WardInput {
     pub site_id: String,
     /// Unique within the site, e.g. `ICU1`.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// One of icu, ed, med_surg, maternity, paediatrics, theatre, other.
     pub unit_type: String,
+    #[schema(minimum = 0, maximum = 10000)]
     pub beds: i64,
     /// Approve staff requests for this ward's open shifts without a manager (default false).
     #[serde(default)]

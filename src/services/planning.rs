@@ -58,7 +58,9 @@ fn local_time(minute: i32) -> String {
 pub struct ShiftTemplateInput {
     pub ward_id: String,
     /// Unique within the ward, e.g. `E`, `L`, `N`, `LD`.
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub code: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Local wall-clock start, `HH:MM`, in the site's time zone.
     pub start_time: String,
