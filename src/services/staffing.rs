@@ -48,15 +48,22 @@ fn staff_site(conn: &mut DbConnection, e: &mut FieldErrors, field: &str, id: &st
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
+    #[schema(minimum = 0, maximum = 168)]
     pub min_hours_per_week: f64,
+    #[schema(minimum = 0, maximum = 168)]
     pub max_hours_per_week: f64,
+    #[schema(minimum = 1, maximum = 14)]
     pub max_consecutive_days: i64,
     /// Minimum rest between two shifts, in real hours.
+    #[schema(minimum = 0, maximum = 48)]
     pub min_rest_hours: f64,
+    #[schema(minimum = 0, maximum = 28)]
     pub max_nights_per_4_weeks: i64,
+    #[schema(minimum = 0, maximum = 4)]
     pub max_weekends_per_4_weeks: i64,
     pub night_eligible: bool,
     /// Cost of one paid hour, in the site's currency (two decimals).
+    #[schema(minimum = 0, maximum = 10000)]
     pub hourly_cost: f64,
 }
 
@@ -64,7 +71,9 @@ pub struct Contract {
 #[serde(deny_unknown_fields)]
 pub struct StaffInput {
     pub site_id: String,
+    #[schema(pattern = r"^[A-Za-z0-9_-]{1,32}$")]
     pub employee_number: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -75,6 +84,7 @@ pub struct StaffInput {
     #[serde(default)]
     pub float_ward_ids: Vec<String>,
     /// Full-time equivalent, 0 (bank/agency) to 1.
+    #[schema(minimum = 0, maximum = 1)]
     pub fte: f64,
     #[serde(default = "yes")]
     pub active: bool,
