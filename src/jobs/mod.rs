@@ -233,7 +233,8 @@ pub fn finish(
 }
 
 /// Hand a running job back to the queue (its worker is shutting down): the next worker
-/// claims it at once instead of waiting for the lease to run out. Only the holder can.
+/// claims it at once instead of waiting for the lease to run out, and the claim given back
+/// does not count among the job's attempts. Only the holder can.
 pub fn release(conn: &mut DbConnection, id: &str, worker: &str) -> Result<(), ServiceError> {
     let now = crate::services::now();
     diesel::update(
@@ -241,6 +242,7 @@ pub fn release(conn: &mut DbConnection, id: &str, worker: &str) -> Result<(), Se
     )
     .set((
         jobs::status.eq(QUEUED),
+        jobs::attempts.eq(jobs::attempts - 1),
         jobs::worker.eq(None::<String>),
         jobs::lease_until.eq(None::<NaiveDateTime>),
         jobs::updated_at.eq(now),
