@@ -5,6 +5,13 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Longest code (`FieldErrors::code`). The OpenAPI document states it as the pattern
+/// `^[A-Za-z0-9_-]{1,32}$` and names as `maxLength` 200 (utoipa takes only literals there;
+/// a test ties the document to these constants).
+pub const CODE_MAX: usize = 32;
+/// Longest name or label (`FieldErrors::text`).
+pub const TEXT_MAX: usize = 200;
+
 /// One thing wrong with one field of the input. `field` is a JSON pointer-ish dotted path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -47,18 +54,20 @@ impl FieldErrors {
         }
     }
 
-    /// A short code: letters, digits, `-` and `_`, 1–32 characters.
+    /// A short code: letters, digits, `-` and `_`, 1–`CODE_MAX` characters.
     pub fn code(&mut self, field: &str, value: &str) -> String {
         let v = value.trim();
-        let ok = !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        self.check(ok, field, "must be 1-32 letters, digits, '-' or '_'");
+        let ok = !v.is_empty()
+            && v.len() <= CODE_MAX
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        self.check(ok, field, &format!("must be 1-{CODE_MAX} letters, digits, '-' or '_'"));
         v.to_owned()
     }
 
-    /// A human name or label: 1–200 characters after trimming.
+    /// A human name or label: 1–`TEXT_MAX` characters after trimming.
     pub fn text(&mut self, field: &str, value: &str) -> String {
         let v = value.trim();
-        self.check(!v.is_empty() && v.chars().count() <= 200, field, "must be 1-200 characters");
+        self.check(!v.is_empty() && v.chars().count() <= TEXT_MAX, field, &format!("must be 1-{TEXT_MAX} characters"));
         v.to_owned()
     }
 
@@ -126,5 +135,41 @@ impl FieldErrors {
 impl From<FieldErrors> for Vec<FieldError> {
     fn from(e: FieldErrors) -> Self {
         e.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The published OpenAPI document states the limits these checks enforce: every code
+    /// field's pattern and every name field's length.
+    #[test]
+    fn the_openapi_document_states_the_code_and_name_limits_that_are_enforced() {
+        let doc = serde_json::to_value(crate::api::openapi::build()).unwrap();
+        let pattern = format!("^[A-Za-z0-9_-]{{1,{CODE_MAX}}}$");
+        let (mut codes, mut names) = (0, 0);
+        for (schema, body) in doc["components"]["schemas"].as_object().unwrap() {
+            let Some(props) = body["properties"].as_object() else { continue };
+            if let Some(p) = props.get("code").or_else(|| props.get("employee_number")) {
+                if p.get("pattern").is_some() {
+                    assert_eq!(p["pattern"], pattern.as_str(), "{schema}");
+                    codes += 1;
+                }
+            }
+            if let Some(max) = props.get("name").and_then(|p| p.get("maxLength")) {
+                assert_eq!(max.as_u64(), Some(TEXT_MAX as u64), "{schema}");
+                names += 1;
+            }
+        }
+        assert!(codes >= 5 && names >= 5, "{codes} code and {names} name fields carry limits");
+        let mut e = FieldErrors::new();
+        e.code("code", &"A".repeat(CODE_MAX));
+        e.text("name", &"n".repeat(TEXT_MAX));
+        assert!(e.finish(()).is_ok());
+        let mut e = FieldErrors::new();
+        e.code("code", &"A".repeat(CODE_MAX + 1));
+        e.text("name", &"n".repeat(TEXT_MAX + 1));
+        assert_eq!(e.finish(()).unwrap_err().len(), 2);
     }
 }
