@@ -122,6 +122,7 @@ pub enum BenchSuite {
         /// Seconds per instance.
         #[arg(long, default_value_t = 60)]
         time_limit: u64,
+        /// Search lanes side by side, one thread each (they share their best rosters).
         #[arg(long, default_value_t = 2)]
         threads: u32,
         #[arg(long, default_value_t = 1)]
@@ -146,6 +147,7 @@ pub enum BenchSuite {
         seed: u64,
         #[arg(long, default_value_t = 120)]
         time_limit: u64,
+        /// Search lanes side by side, one thread each (they share their best rosters).
         #[arg(long, default_value_t = 2)]
         threads: u32,
         #[arg(long)]
@@ -166,6 +168,7 @@ pub enum BenchSuite {
         weeks: Vec<String>,
         #[arg(long, default_value_t = 60)]
         time_limit: u64,
+        /// Search lanes side by side, one thread each (they share their best rosters).
         #[arg(long, default_value_t = 2)]
         threads: u32,
         #[arg(long, default_value_t = 1)]

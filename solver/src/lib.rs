@@ -51,6 +51,10 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     /// Relative MIP gap at which the full model stops (0 = prove optimality).
     pub relative_gap: f64,
+    /// Search lanes run side by side, one thread each (at most 8): each lane
+    /// searches with its own seed and the lanes exchange their best rosters
+    /// between turns; the first also runs the full model (bound, proof).
+    /// Every HiGHS solve is single-threaded.
     pub threads: u32,
     pub seed: u64,
     pub warm_start: Option<Roster>,

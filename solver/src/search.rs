@@ -4,6 +4,11 @@
 //! take turns, the time going to whichever gained more per second lately;
 //! models that fit also get full-model solves with the incumbent as warm
 //! start (for the bound and the proof).
+//!
+//! `SolveOptions::threads` > 1 runs that search in lanes, one thread each,
+//! each with its own seed: they publish and take the best roster between
+//! turns (`Ctx::sync`), only lane 0 runs the full model (the others keep
+//! searching meanwhile), and a lane that proves optimality stops the rest.
 
 use crate::anneal::Anneal;
 use crate::model::{self, MipParams, MipStatus, Scope, Table};
@@ -15,6 +20,8 @@ use crate::{Phase, Progress, SolveError, SolveOptions};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,17 +62,64 @@ struct Ctx<'a> {
     model_objective: Option<f64>,
     /// ROTA_SOLVER_TRACE: progress of each phase on stderr.
     trace: bool,
+    /// This search's number among the lanes of one solve (0: the one that
+    /// reports progress and runs the full model).
+    lane: usize,
+    /// What the lanes share; `None` when the solve has one lane.
+    shared: Option<&'a Shared>,
+}
+
+/// What the lanes of one solve share: the best roster any of them found, and
+/// whether one of them has settled the question (proved its roster optimal or
+/// the model infeasible), after which the others stop.
+#[derive(Default)]
+struct Shared {
+    best: Mutex<Option<(Score, Table)>>,
+    settled: AtomicBool,
 }
 
 impl Ctx<'_> {
     /// Seconds left before the deadline; none once the caller asked to stop.
     fn remaining(&self) -> f64 {
-        if self.o.stopped() {
+        if self.stopped() {
             return 0.0;
         }
         self.deadline.saturating_duration_since(Instant::now()).as_secs_f64()
     }
+    /// The caller asked to stop, or another lane settled the question.
+    fn stopped(&self) -> bool {
+        self.o.stopped() || self.shared.is_some_and(|s| s.settled.load(Ordering::Relaxed))
+    }
+    /// Exchange rosters with the other lanes: publish ours if it is the best
+    /// so far, take the shared one if it is better than ours.
+    fn sync(&mut self) {
+        let Some(shared) = self.shared else { return };
+        let theirs = {
+            let mut best = shared.best.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match &*best {
+                Some((score, table)) if score.better(self.best_score) => Some(table.clone()),
+                Some((score, _)) if !self.best_score.better(*score) => None,
+                _ => {
+                    *best = Some((self.best_score, self.best.clone()));
+                    None
+                }
+            }
+        };
+        if let Some(table) = theirs {
+            self.offer(table, None);
+            self.trace_incumbent(format_args!("lane {}: took the shared roster", self.lane));
+        }
+    }
+    /// Tell the other lanes to stop: this lane proved its roster optimal or the model infeasible.
+    fn settle(&self) {
+        if let Some(shared) = self.shared {
+            shared.settled.store(true, Ordering::Relaxed);
+        }
+    }
     fn report(&self, phase: Phase) {
+        if self.lane > 0 {
+            return;
+        }
         if let Some(cb) = &self.o.progress {
             cb(&Progress {
                 phase,
@@ -86,7 +140,8 @@ impl Ctx<'_> {
         MipParams {
             time_limit: limit.min(self.remaining() - 0.02).max(0.01),
             rel_gap: self.o.relative_gap,
-            threads: self.o.threads,
+            // parallelism is in the lanes: each HiGHS solve has one thread
+            threads: 1,
             seed: self.o.seed,
             warm_start: true,
         }
@@ -123,6 +178,9 @@ impl Ctx<'_> {
             }
             if res.status == MipStatus::Infeasible {
                 self.infeasible = true;
+            }
+            if self.proved || self.infeasible {
+                self.settle();
             }
         }
         if !matches!(res.status, MipStatus::Optimal | MipStatus::Feasible) {
@@ -181,7 +239,7 @@ impl Ctx<'_> {
             return false;
         }
         let mut sa = Anneal::new(self.p, &self.ix, start.unwrap_or(&self.best));
-        let stop = || self.o.stopped();
+        let stop = || self.stopped();
         let out = sa.run(rng, until, accept, relax, &stop);
         if self.trace {
             let sc = Score::of(&validate_table(self.p, &out.best));
@@ -210,6 +268,74 @@ fn table_from_roster(p: &Problem, ix: &Index, roster: &crate::Roster) -> Table {
 pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveError> {
     let t0 = Instant::now();
     p.check().map_err(SolveError::InvalidProblem)?;
+    let lanes = (o.threads as usize).clamp(1, MAX_LANES);
+    // Lane 0 runs with the caller's options; the others each with their own
+    // seed, and without the progress callback (lane 0 reports).
+    let options: Vec<SolveOptions> = (1..lanes)
+        .map(|lane| SolveOptions { seed: o.seed.wrapping_add(lane as u64), progress: None, ..o.clone() })
+        .collect();
+    let shared = Shared::default();
+    let cx = if lanes == 1 {
+        search_lane(p, o, t0, 0, None)
+    } else {
+        let done = std::thread::scope(|s| {
+            let handles: Vec<_> = std::iter::once(o)
+                .chain(&options)
+                .enumerate()
+                .map(|(lane, lo)| {
+                    let shared = &shared;
+                    s.spawn(move || search_lane(p, lo, t0, lane, Some(shared)))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(|_| SolveError::Solver("a search lane panicked".into()))?;
+        merge(done)
+    };
+    if let Some(cb) = &o.progress {
+        cb(&Progress {
+            phase: Phase::Done,
+            elapsed: t0.elapsed(),
+            incumbent: Some(cx.best_rep.objective),
+            best_bound: cx.bound,
+        });
+    }
+    Ok(finish(cx))
+}
+
+/// Most lanes one solve runs side by side (`SolveOptions::threads`).
+const MAX_LANES: usize = 8;
+
+/// The lanes' result as one: the best roster (a proved one among equals),
+/// the best bound any lane found, infeasible if any lane proved it.
+fn merge(lanes: Vec<Ctx<'_>>) -> Ctx<'_> {
+    let bound = lanes.iter().filter_map(|c| c.bound).reduce(f64::max);
+    let infeasible = lanes.iter().any(|c| c.infeasible);
+    let mut best: Option<Ctx<'_>> = None;
+    for cx in lanes {
+        let take = best.as_ref().is_none_or(|b| {
+            cx.best_score.better(b.best_score) || (cx.proved && !b.proved && cx.best_score.no_worse(b.best_score))
+        });
+        if take {
+            best = Some(cx);
+        }
+    }
+    let mut cx = best.unwrap_or_else(|| unreachable!("a solve has at least one lane"));
+    cx.bound = bound;
+    cx.infeasible = infeasible;
+    cx
+}
+
+/// One search: construction, repair, then annealing and LNS by turns (and,
+/// on lane 0, the full model). With more than one lane, the lanes exchange
+/// their best rosters between turns through `shared`.
+fn search_lane<'a>(
+    p: &'a Problem,
+    o: &'a SolveOptions,
+    t0: Instant,
+    lane: usize,
+    shared: Option<&'a Shared>,
+) -> Ctx<'a> {
     // at most 30 days, so that instant arithmetic cannot overflow
     let time_limit = o.time_limit.min(Duration::from_secs(30 * 86_400));
     let deadline = t0 + time_limit;
@@ -234,8 +360,10 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         proved: false,
         infeasible: false,
         model_objective: None,
-        trace: std::env::var_os("ROTA_SOLVER_TRACE").is_some(),
+        trace: lane == 0 && std::env::var_os("ROTA_SOLVER_TRACE").is_some(),
         ix,
+        lane,
+        shared,
     };
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
@@ -247,9 +375,11 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let no_sa = std::env::var_os("ROTA_NO_ANNEAL").is_some();
     // Tiny problems: the full model directly.
     if cells <= 400 || std::env::var_os("ROTA_FULL_ONLY").is_some() {
-        let free = vec![vec![true; h]; n];
-        cx.reoptimise(&free, limit, true);
-        return Ok(finish(cx));
+        if lane == 0 {
+            let free = vec![vec![true; h]; n];
+            cx.reoptimise(&free, limit, true);
+        }
+        return cx;
     }
 
     // Phase 1: a first roster, unless we have one. Two annealing runs, each
@@ -313,6 +443,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             cx.trace_incumbent(format_args!("repair round {round}"));
         }
     }
+    cx.sync();
     cx.report(Phase::Lns);
 
     // Phase 2: LNS, alternating with the full model.
@@ -323,7 +454,8 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     // model found until the end (on Curtois 4-9 each phase finds improvements
     // the other missed; LNS after the full model gained most on 6-9). Mid-size
     // models run LNS to 85 % and the full model gets the rest (bound, proof).
-    let has_full = cells <= FULL_LAST_CELLS;
+    // the full model on lane 0 only: the other lanes keep searching meanwhile
+    let has_full = lane == 0 && cells <= FULL_LAST_CELLS;
     let first_lns_end = if !has_full {
         deadline
     } else if cells <= SMALL_CELLS {
@@ -407,6 +539,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             if trace {
                 eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns"][arm]);
             }
+            cx.sync();
             arm = if no_sa {
                 LNS
             } else if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
@@ -454,8 +587,8 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
         // back to LNS from the (possibly new) incumbent, to the end
         lns_end = deadline;
     }
-    cx.report(Phase::Done);
-    Ok(finish(cx))
+    cx.sync();
+    cx
 }
 
 const KINDS: usize = 7;

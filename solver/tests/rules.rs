@@ -504,3 +504,31 @@ fn setting_stop_ends_a_long_solve_early_with_the_best_roster_so_far() {
     let r = validate(&p, &s);
     assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
 }
+
+/// With two search lanes (`threads: 2`) the stop flag ends both, and the roster
+/// that comes back is the best of the two, checked by the validator.
+#[test]
+fn two_lanes_stop_together_and_return_a_roster_the_validator_agrees_with() {
+    use rota_solver::generate::{hospital, HospitalSpec};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let p = hospital(&HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 });
+    let stop = Arc::new(AtomicBool::new(false));
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(600),
+        threads: 2,
+        stop: Some(stop.clone()),
+        ..SolveOptions::default()
+    };
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(4));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let s = solve(&p, &o).unwrap();
+    setter.join().unwrap();
+    assert!(s.elapsed_seconds < 60.0, "stopped after {} s of a 600 s limit", s.elapsed_seconds);
+    assert!(!s.assignments.is_empty());
+    let r = validate(&p, &s);
+    assert_eq!(r.hard.len(), s.hard_violations);
+    assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
+}
