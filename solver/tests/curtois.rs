@@ -67,17 +67,23 @@ fn instance4() {
     solve_instance(4, 600, 1716.0);
 }
 
-/// Two search lanes (`threads: 2`): the first one's full model proves the optimum 828,
-/// and the other lane stops with it instead of searching on to the time limit.
-#[test]
-fn two_lanes_prove_instance2_and_stop_together() {
+/// Solve instance `n` with two search lanes (`threads: 2`) and check the roster with the validator.
+fn solve_in_two_lanes(n: u32, secs: u64, seed: u64) -> Solution {
     let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let p = instance(2);
-    let o = SolveOptions { time_limit: Duration::from_secs(120), threads: 2, seed: 7, ..SolveOptions::default() };
+    let p = instance(n);
+    let o = SolveOptions { time_limit: Duration::from_secs(secs), threads: 2, seed, ..SolveOptions::default() };
     let s = solve(&p, &o).unwrap();
     let r = validate(&p, &s);
     assert!(r.is_feasible(), "{:?}", r.hard);
     assert_eq!(r.objective, s.objective);
+    s
+}
+
+/// Two search lanes (`threads: 2`): the first one's full model proves the optimum 828,
+/// and the other lane stops with it instead of searching on to the time limit.
+#[test]
+fn two_lanes_prove_instance2_and_stop_together() {
+    let s = solve_in_two_lanes(2, 120, 7);
     assert_eq!(s.objective, 828.0);
     assert_eq!(s.status, SolveStatus::Optimal);
     assert!(s.elapsed_seconds < 90.0, "the lanes ran on after the proof: {} s", s.elapsed_seconds);
@@ -87,13 +93,7 @@ fn two_lanes_prove_instance2_and_stop_together() {
 /// is the validator's, and the bound (from the first lane's full model) is below it.
 #[test]
 fn two_lanes_on_instance5_return_a_checked_roster_above_the_bound() {
-    let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let p = instance(5);
-    let o = SolveOptions { time_limit: Duration::from_secs(10), threads: 2, seed: 3, ..SolveOptions::default() };
-    let s = solve(&p, &o).unwrap();
-    let r = validate(&p, &s);
-    assert!(r.is_feasible(), "{:?}", r.hard);
-    assert_eq!(r.objective, s.objective);
+    let s = solve_in_two_lanes(5, 10, 3);
     assert!(s.objective >= 1143.0, "below the proven optimum: {}", s.objective);
     if let Some(b) = s.best_bound {
         assert!(b <= s.objective + 1e-6, "bound {b} above the roster {}", s.objective);

@@ -482,22 +482,34 @@ fn generated_hospitals_are_reproducible_valid_and_solve_clean() {
     assert!((r.objective - s.objective).abs() < 1e-6 * r.objective.max(1.0));
 }
 
-/// A caller that sets `stop` (a cancelled job) gets the best roster so far soon
-/// after, not at the end of the time limit, and that roster is still checked.
-#[test]
-fn setting_stop_ends_a_long_solve_early_with_the_best_roster_so_far() {
+/// A generated 60-person hospital solved with a 600 s limit, in `threads` lanes, and the
+/// stop flag set from another thread after `secs` seconds.
+fn solve_hospital_stopped_after(secs: u64, threads: u32) -> (Problem, Solution) {
     use rota_solver::generate::{hospital, HospitalSpec};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     let p = hospital(&HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 });
     let stop = Arc::new(AtomicBool::new(false));
-    let o = SolveOptions { time_limit: Duration::from_secs(600), stop: Some(stop.clone()), ..SolveOptions::default() };
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(600),
+        threads,
+        stop: Some(stop.clone()),
+        ..SolveOptions::default()
+    };
     let setter = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(2));
+        std::thread::sleep(Duration::from_secs(secs));
         stop.store(true, Ordering::Relaxed);
     });
     let s = solve(&p, &o).unwrap();
     setter.join().unwrap();
+    (p, s)
+}
+
+/// A caller that sets `stop` (a cancelled job) gets the best roster so far soon
+/// after, not at the end of the time limit, and that roster is still checked.
+#[test]
+fn setting_stop_ends_a_long_solve_early_with_the_best_roster_so_far() {
+    let (p, s) = solve_hospital_stopped_after(2, 1);
     assert!(s.elapsed_seconds < 60.0, "stopped after {} s of a 600 s limit", s.elapsed_seconds);
     assert!(s.elapsed_seconds >= 2.0, "ended before it was asked to: {} s", s.elapsed_seconds);
     assert!(!s.assignments.is_empty());
@@ -509,23 +521,7 @@ fn setting_stop_ends_a_long_solve_early_with_the_best_roster_so_far() {
 /// that comes back is the best of the two, checked by the validator.
 #[test]
 fn two_lanes_stop_together_and_return_a_roster_the_validator_agrees_with() {
-    use rota_solver::generate::{hospital, HospitalSpec};
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-    let p = hospital(&HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 });
-    let stop = Arc::new(AtomicBool::new(false));
-    let o = SolveOptions {
-        time_limit: Duration::from_secs(600),
-        threads: 2,
-        stop: Some(stop.clone()),
-        ..SolveOptions::default()
-    };
-    let setter = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(4));
-        stop.store(true, Ordering::Relaxed);
-    });
-    let s = solve(&p, &o).unwrap();
-    setter.join().unwrap();
+    let (p, s) = solve_hospital_stopped_after(4, 2);
     assert!(s.elapsed_seconds < 60.0, "stopped after {} s of a 600 s limit", s.elapsed_seconds);
     assert!(!s.assignments.is_empty());
     let r = validate(&p, &s);
