@@ -63,7 +63,7 @@ struct Ctx<'a> {
     /// ROTA_SOLVER_TRACE: progress of each phase on stderr.
     trace: bool,
     /// This search's number among the lanes of one solve (0: the one that
-    /// reports progress and runs the full model).
+    /// runs the full model, and the only one given the progress callback).
     lane: usize,
     /// What the lanes share; `None` when the solve has one lane.
     shared: Option<&'a Shared>,
@@ -116,18 +116,9 @@ impl Ctx<'_> {
             shared.settled.store(true, Ordering::Relaxed);
         }
     }
+    /// Tell the progress callback, if any (only lane 0 has one).
     fn report(&self, phase: Phase) {
-        if self.lane > 0 {
-            return;
-        }
-        if let Some(cb) = &self.o.progress {
-            cb(&Progress {
-                phase,
-                elapsed: self.t0.elapsed(),
-                incumbent: Some(self.best_rep.objective),
-                best_bound: self.bound,
-            });
-        }
+        report(self.o, phase, self.t0, self.best_rep.objective, self.bound);
     }
     /// ROTA_SOLVER_TRACE: `what`, the time and the incumbent on one line.
     fn trace_incumbent(&self, what: std::fmt::Arguments<'_>) {
@@ -290,17 +281,17 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
             handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()
         })
         .map_err(|_| SolveError::Solver("a search lane panicked".into()))?;
-        merge(done)
+        merge(done).ok_or_else(|| SolveError::Solver("no search lane ran".into()))?
     };
-    if let Some(cb) = &o.progress {
-        cb(&Progress {
-            phase: Phase::Done,
-            elapsed: t0.elapsed(),
-            incumbent: Some(cx.best_rep.objective),
-            best_bound: cx.bound,
-        });
-    }
+    report(o, Phase::Done, t0, cx.best_rep.objective, cx.bound);
     Ok(finish(cx))
+}
+
+/// Tell `o`'s progress callback, if any, where the search is.
+fn report(o: &SolveOptions, phase: Phase, t0: Instant, incumbent: f64, best_bound: Option<f64>) {
+    if let Some(cb) = &o.progress {
+        cb(&Progress { phase, elapsed: t0.elapsed(), incumbent: Some(incumbent), best_bound });
+    }
 }
 
 /// Most lanes one solve runs side by side (`SolveOptions::threads`).
@@ -308,22 +299,20 @@ const MAX_LANES: usize = 8;
 
 /// The lanes' result as one: the best roster (a proved one among equals),
 /// the best bound any lane found, infeasible if any lane proved it.
-fn merge(lanes: Vec<Ctx<'_>>) -> Ctx<'_> {
+fn merge(lanes: Vec<Ctx<'_>>) -> Option<Ctx<'_>> {
     let bound = lanes.iter().filter_map(|c| c.bound).reduce(f64::max);
     let infeasible = lanes.iter().any(|c| c.infeasible);
-    let mut best: Option<Ctx<'_>> = None;
-    for cx in lanes {
-        let take = best.as_ref().is_none_or(|b| {
-            cx.best_score.better(b.best_score) || (cx.proved && !b.proved && cx.best_score.no_worse(b.best_score))
-        });
-        if take {
-            best = Some(cx);
+    let mut cx = lanes.into_iter().reduce(|best, cx| {
+        let proved_among_equals = cx.proved && !best.proved && cx.best_score.no_worse(best.best_score);
+        if cx.best_score.better(best.best_score) || proved_among_equals {
+            cx
+        } else {
+            best
         }
-    }
-    let mut cx = best.unwrap_or_else(|| unreachable!("a solve has at least one lane"));
+    })?;
     cx.bound = bound;
     cx.infeasible = infeasible;
-    cx
+    Some(cx)
 }
 
 /// One search: construction, repair, then annealing and LNS by turns (and,
@@ -587,7 +576,6 @@ fn search_lane<'a>(
         // back to LNS from the (possibly new) incumbent, to the end
         lns_end = deadline;
     }
-    cx.sync();
     cx
 }
 
