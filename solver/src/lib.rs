@@ -53,8 +53,9 @@ pub struct SolveOptions {
     pub relative_gap: f64,
     /// Search lanes run side by side, one thread each (at most 8): each lane
     /// searches with its own seed and the lanes exchange their best rosters
-    /// between turns; the first also runs the full model (bound, proof).
-    /// Every HiGHS solve is single-threaded.
+    /// between turns. The full model (bound, proof) runs on a lane of its own
+    /// (the second) for the smallest models, otherwise on the first between
+    /// its searches. Every HiGHS solve is single-threaded.
     pub threads: u32,
     pub seed: u64,
     pub warm_start: Option<Roster>,
