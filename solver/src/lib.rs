@@ -54,8 +54,8 @@ pub struct SolveOptions {
     /// Search lanes run side by side, one thread each (at most 8): each lane
     /// searches with its own seed and the lanes exchange their best rosters
     /// between turns. The full model (bound, proof) runs on a lane of its own
-    /// (the second) for the smallest models, otherwise on the first between
-    /// its searches. Every HiGHS solve is single-threaded.
+    /// (the second) for the smallest models unless `stop` is given, otherwise
+    /// on the first between its searches. Every HiGHS solve is single-threaded.
     pub threads: u32,
     pub seed: u64,
     pub warm_start: Option<Roster>,

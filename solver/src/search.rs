@@ -440,8 +440,10 @@ fn search_lane<'a>(
     }
     cx.sync();
     // With more than one lane, the smallest models get a lane of their own for
-    // the full model (lane 1), and lane 0 searches throughout like the others.
-    let full_lane = shared.is_some_and(|s| s.lanes > 1) && cells <= FULL_LANE_CELLS;
+    // the full model (lane 1), and lane 0 searches throughout like the others;
+    // not when the caller may stop the search (`SolveOptions::stop`): that
+    // lane's one long HiGHS solve would not see the stop.
+    let full_lane = shared.is_some_and(|s| s.lanes > 1) && cells <= FULL_LANE_CELLS && o.stop.is_none();
     if full_lane && lane == 1 {
         full_model_lane(&mut cx);
         return cx;

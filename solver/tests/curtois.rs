@@ -5,7 +5,8 @@
 use rota_solver::formats::curtois;
 use rota_solver::*;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn instance(n: u32) -> Problem {
@@ -90,6 +91,35 @@ fn two_lanes_on_instance5_return_a_checked_roster_above_the_bound() {
     let b = s.best_bound.expect("the full-model lane's bound");
     assert!(b <= s.objective + 1e-6, "bound {b} above the roster {}", s.objective);
     assert!(s.elapsed_seconds < 12.0, "time limit not honoured: {}", s.elapsed_seconds);
+}
+
+/// A caller that may stop the search (`SolveOptions::stop`, a cancelled job) gets no
+/// full-model lane, whose one long HiGHS solve would not see the stop: two lanes on instance 5
+/// (small enough for that lane otherwise, and far from a proof), stopped 15 s into a 60 s limit — after the
+/// construction, when that lane would be inside its solve — come back within seconds with a
+/// checked roster.
+#[test]
+fn two_lanes_that_may_be_stopped_come_back_soon_after_the_stop() {
+    let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = instance(5);
+    let stop = Arc::new(AtomicBool::new(false));
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(60),
+        threads: 2,
+        seed: 7,
+        stop: Some(stop.clone()),
+        ..SolveOptions::default()
+    };
+    let setter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(15));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let s = solve(&p, &o).unwrap();
+    setter.join().unwrap();
+    assert!(s.elapsed_seconds < 30.0, "came back {} s into a 60 s limit", s.elapsed_seconds);
+    let r = validate(&p, &s);
+    assert!(r.is_feasible(), "{:?}", r.hard);
+    assert_eq!(r.objective, s.objective);
 }
 
 #[test]
