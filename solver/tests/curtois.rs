@@ -94,10 +94,10 @@ fn two_lanes_on_instance5_return_a_checked_roster_above_the_bound() {
 }
 
 /// A caller that may stop the search (`SolveOptions::stop`, a cancelled job) gets no
-/// full-model lane, whose one long HiGHS solve would not see the stop: two lanes on instance 5
-/// (small enough for that lane otherwise, and far from a proof), stopped 15 s into a 60 s limit — after the
-/// construction, when that lane would be inside its solve — come back within seconds with a
-/// checked roster.
+/// full-model lane, whose one long HiGHS solve would not see the stop: two lanes on instance
+/// 5 (small enough for that lane otherwise, and far from a proof), stopped 15 s into a 60 s
+/// limit — after the construction, when that lane would be inside its solve — come back
+/// within seconds with a checked roster (without the rule: at 60.0 s).
 #[test]
 fn two_lanes_that_may_be_stopped_come_back_soon_after_the_stop() {
     let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
