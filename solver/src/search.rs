@@ -8,9 +8,9 @@
 //! `SolveOptions::threads` > 1 runs that search in lanes, one thread each,
 //! each with its own seed: they publish and take the best roster between
 //! turns (`Ctx::sync`), and a lane that proves optimality stops the
-//! rest. On small models lane 1 runs the full model from the best roster so
-//! far to the end while the others search; on larger ones only lane 0 runs
-//! it, between its searches.
+//! rest. On the smallest models lane 1 runs the full model, cold, from start
+//! to end while the others search; on larger ones only lane 0 runs it,
+//! between its searches.
 
 use crate::anneal::Anneal;
 use crate::model::{self, MipParams, MipStatus, Scope, Table};
@@ -69,6 +69,8 @@ struct Ctx<'a> {
     lane: usize,
     /// What the lanes share; `None` when the solve has one lane.
     shared: Option<&'a Shared>,
+    /// HiGHS gets the incumbent as its start (not on the full-model lane).
+    warm_start: bool,
 }
 
 /// What the lanes of one solve share: the best roster any of them found, and
@@ -140,7 +142,7 @@ impl Ctx<'_> {
             // parallelism is in the lanes: each HiGHS solve has one thread
             threads: 1,
             seed: self.o.seed,
-            warm_start: true,
+            warm_start: self.warm_start,
         }
     }
 
@@ -359,9 +361,19 @@ fn search_lane<'a>(
         ix,
         lane,
         shared,
+        warm_start: true,
     };
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
+    // With more than one lane, the smallest models get a lane of their own for
+    // the full model (lane 1), and lane 0 searches throughout like the others;
+    // not when the caller may stop the search (`SolveOptions::stop`): that
+    // lane's one long HiGHS solve would not see the stop.
+    let full_lane = shared.is_some_and(|s| s.lanes > 1) && cells <= FULL_LANE_CELLS && o.stop.is_none();
+    if full_lane && lane == 1 {
+        full_model_lane(&mut cx);
+        return cx;
+    }
 
     let trace = cx.trace;
     // time limit of one neighbourhood's model
@@ -439,15 +451,6 @@ fn search_lane<'a>(
         }
     }
     cx.sync();
-    // With more than one lane, the smallest models get a lane of their own for
-    // the full model (lane 1), and lane 0 searches throughout like the others;
-    // not when the caller may stop the search (`SolveOptions::stop`): that
-    // lane's one long HiGHS solve would not see the stop.
-    let full_lane = shared.is_some_and(|s| s.lanes > 1) && cells <= FULL_LANE_CELLS && o.stop.is_none();
-    if full_lane && lane == 1 {
-        full_model_lane(&mut cx);
-        return cx;
-    }
     cx.report(Phase::Lns);
 
     // Phase 2: LNS, alternating with the full model.
@@ -596,12 +599,17 @@ fn search_lane<'a>(
     cx
 }
 
-/// The full-model lane: HiGHS on the whole model from the best roster of all
-/// lanes to the end, in one solve (a restart would lose HiGHS's search tree:
-/// with two lanes at 60 s, Curtois 4 was proved optimal in one solve, not in
-/// two halves). A proof stops every lane; otherwise `merge` weighs its roster
-/// against the others' at the end.
+/// The full-model lane: HiGHS on the whole model from the start of the solve,
+/// cold (no roster as start), in one solve to the deadline; a proof stops
+/// every lane, otherwise `merge` weighs its roster against the others' at the
+/// end. Cold, because HiGHS's own heuristics did better without an incumbent
+/// (two lanes, 60 s: Curtois 5 at 1 156 cold, against 1 246 started from the
+/// lanes' first roster; at 120 s, 3 proved in 1.4 s cold against 15.7 s, 4 in
+/// 67.9 s against 65.4 s); in one solve, because a restart loses HiGHS's
+/// search tree (started from the first roster, 4 was proved within 60 s in
+/// one solve, not in two halves).
 fn full_model_lane(cx: &mut Ctx<'_>) {
+    cx.warm_start = false;
     let free = vec![vec![true; cx.ix.h]; cx.p.staff.len()];
     let (status, improved) = cx.reoptimise(&free, cx.remaining(), true);
     if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {

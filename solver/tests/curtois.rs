@@ -48,9 +48,9 @@ fn instance3() {
     solve_instance(3, 120, 1001.0);
 }
 
-/// The optimum 1716 with two lanes (`threads: 2`): the second lane's full model, started from
-/// the better of the two lanes' first rosters, proved it in 65.4 s on 2 shared cores
-/// (2026-12-07). One lane in 60 s ended within 1 % of it (1716–1730 in CI runs).
+/// The optimum 1716 with two lanes (`threads: 2`): the second lane's full model proved it in
+/// 67.9 s on 2 shared cores (2026-12-07, release build). One lane in 60 s ended within 1 % of
+/// it (1716–1730 in CI runs).
 #[test]
 fn instance4() {
     let s = solve_in_two_lanes(4, 180, 7);
@@ -71,8 +71,8 @@ fn solve_in_two_lanes(n: u32, secs: u64, seed: u64) -> Solution {
 }
 
 /// Two search lanes (`threads: 2`) on a small model: the second lane's full model proves the
-/// optimum 1001 (about 18 s on 2 shared cores), and the first lane, searching meanwhile, stops
-/// with it instead of running on to the 120 s limit.
+/// optimum 1001 (in 1.4 s on 2 shared cores), and the first lane, constructing its first
+/// roster meanwhile, stops with it instead of searching on to the 120 s limit.
 #[test]
 fn two_lanes_prove_instance3_and_stop_together() {
     let s = solve_in_two_lanes(3, 120, 7);
