@@ -685,12 +685,12 @@ const PROBE_SHARE: f64 = 0.1;
 /// the full model keeps the rest of its slice even without a better roster.
 const CLOSE_GAP: f64 = 0.01;
 /// Models with at most this many assignment variables, solved in more than one
-/// lane, give the full model a lane of its own from the end of the construction
-/// to the deadline: proofs come sooner (two lanes at 120 s: Curtois 3, 598
-/// variables, proved in 15.7 s against 44.1 s; 4, 468 variables, proved in
-/// 65.4 s against 1 719 unproved), while on larger models the second searching
-/// lane pays more (at 300 s, 16 (2 250): 3 335 against 3 324; 18 (4 104):
-/// 4 890 against 4 687).
+/// lane, give the full model a lane of its own (`full_model_lane`): proofs come
+/// sooner (two lanes at 120 s: Curtois 3, 598 variables, proved in 1.4 s
+/// against 44.1 s; 4, 468 variables, proved in 67.9 s against 1 719 unproved),
+/// while on larger models the second searching lane paid more (a lane started
+/// from the first roster, at 300 s: 16 (2 250 variables) 3 335 against 3 324;
+/// 18 (4 104) 4 890 against 4 687).
 const FULL_LANE_CELLS: usize = 1_500;
 /// Models with at most this many assignment variables end with the full model.
 const FULL_LAST_CELLS: usize = 30_000;
