@@ -62,10 +62,11 @@ struct Ctx<'a> {
     /// The full model was proved infeasible.
     infeasible: bool,
     model_objective: Option<f64>,
-    /// ROTA_SOLVER_TRACE: progress of each phase on stderr.
+    /// ROTA_SOLVER_TRACE: progress of each phase on stderr (lane 0, and the
+    /// full-model lane's one line).
     trace: bool,
-    /// This search's number among the lanes of one solve (0: the one that
-    /// runs the full model, and the only one given the progress callback).
+    /// This search's number among the lanes of one solve (0: the only one
+    /// given the progress callback; 1 runs the full model on the smallest models).
     lane: usize,
     /// What the lanes share; `None` when the solve has one lane.
     shared: Option<&'a Shared>,
@@ -78,8 +79,6 @@ struct Ctx<'a> {
 /// the model infeasible), after which the others stop.
 #[derive(Default)]
 struct Shared {
-    /// How many lanes the solve runs.
-    lanes: usize,
     best: Mutex<Option<(Score, Table)>>,
     settled: AtomicBool,
 }
@@ -273,7 +272,7 @@ pub(crate) fn solve(p: &Problem, o: &SolveOptions) -> Result<Solution, SolveErro
     let options: Vec<SolveOptions> = (1..lanes)
         .map(|lane| SolveOptions { seed: o.seed.wrapping_add(lane as u64), progress: None, ..o.clone() })
         .collect();
-    let shared = Shared { lanes, ..Shared::default() };
+    let shared = Shared::default();
     let cx = if lanes == 1 {
         search_lane(p, o, t0, 0, None)
     } else {
@@ -344,6 +343,7 @@ fn search_lane<'a>(
         Some(r) => table_from_roster(p, &ix, r),
         None => vec![vec![None; h]; n],
     };
+    let tracing = std::env::var_os("ROTA_SOLVER_TRACE").is_some();
     let rep = validate_table(p, &start);
     let mut cx = Ctx {
         p,
@@ -357,7 +357,7 @@ fn search_lane<'a>(
         proved: false,
         infeasible: false,
         model_objective: None,
-        trace: lane == 0 && std::env::var_os("ROTA_SOLVER_TRACE").is_some(),
+        trace: lane == 0 && tracing,
         ix,
         lane,
         shared,
@@ -365,12 +365,13 @@ fn search_lane<'a>(
     };
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
-    // With more than one lane, the smallest models get a lane of their own for
-    // the full model (lane 1), and lane 0 searches throughout like the others;
-    // not when the caller may stop the search (`SolveOptions::stop`): that
-    // lane's one long HiGHS solve would not see the stop.
-    let full_lane = shared.is_some_and(|s| s.lanes > 1) && cells <= FULL_LANE_CELLS && o.stop.is_none();
+    // With more than one lane (`shared`), the smallest models get a lane of
+    // their own for the full model (lane 1), and lane 0 searches throughout
+    // like the others; not when the caller may stop the search
+    // (`SolveOptions::stop`): that lane's one long HiGHS solve would not see the stop.
+    let full_lane = shared.is_some() && cells <= FULL_LANE_CELLS && o.stop.is_none();
     if full_lane && lane == 1 {
+        cx.trace = tracing;
         full_model_lane(&mut cx);
         return cx;
     }
@@ -612,13 +613,7 @@ fn full_model_lane(cx: &mut Ctx<'_>) {
     cx.warm_start = false;
     let free = vec![vec![true; cx.ix.h]; cx.p.staff.len()];
     let (status, improved) = cx.reoptimise(&free, cx.remaining(), true);
-    if std::env::var_os("ROTA_SOLVER_TRACE").is_some() {
-        let t = cx.t0.elapsed().as_secs_f64();
-        eprintln!(
-            "lane {} full {status:?} improved={improved} t={t:.1} obj={} bound={:?}",
-            cx.lane, cx.best_score.obj, cx.bound
-        );
-    }
+    cx.trace_incumbent(format_args!("lane {} full {status:?} improved={improved} bound={:?}", cx.lane, cx.bound));
 }
 
 /// Share of the time limit below which lane 0's full model takes all that is left.

@@ -2,11 +2,12 @@
 //! give errors naming the section and line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use rota_solver::formats::curtois;
 use rota_solver::*;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 fn instance(n: u32) -> Problem {
@@ -96,26 +97,14 @@ fn two_lanes_on_instance5_return_a_checked_roster_above_the_bound() {
 /// A caller that may stop the search (`SolveOptions::stop`, a cancelled job) gets no
 /// full-model lane, whose one long HiGHS solve would not see the stop: two lanes on instance
 /// 5 (small enough for that lane otherwise, and far from a proof), stopped 15 s into a 60 s
-/// limit — after the construction, when that lane would be inside its solve — come back
-/// within seconds with a checked roster (without the rule: at 60.0 s).
+/// limit — when that lane would be inside its solve — come back within seconds with a
+/// checked roster (without the rule: at 60.0 s).
 #[test]
 fn two_lanes_that_may_be_stopped_come_back_soon_after_the_stop() {
     let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let p = instance(5);
-    let stop = Arc::new(AtomicBool::new(false));
-    let o = SolveOptions {
-        time_limit: Duration::from_secs(60),
-        threads: 2,
-        seed: 7,
-        stop: Some(stop.clone()),
-        ..SolveOptions::default()
-    };
-    let setter = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(15));
-        stop.store(true, Ordering::Relaxed);
-    });
-    let s = solve(&p, &o).unwrap();
-    setter.join().unwrap();
+    let o = SolveOptions { time_limit: Duration::from_secs(60), threads: 2, seed: 7, ..SolveOptions::default() };
+    let s = common::solve_stopped_after(&p, o, 15);
     assert!(s.elapsed_seconds < 30.0, "came back {} s into a 60 s limit", s.elapsed_seconds);
     let r = validate(&p, &s);
     assert!(r.is_feasible(), "{:?}", r.hard);

@@ -2,6 +2,8 @@
 //! binds, and the validator flags a hand-made violation.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use rota_solver::*;
 use std::time::Duration;
 
@@ -486,22 +488,9 @@ fn generated_hospitals_are_reproducible_valid_and_solve_clean() {
 /// stop flag set from another thread after `secs` seconds.
 fn solve_hospital_stopped_after(secs: u64, threads: u32) -> (Problem, Solution) {
     use rota_solver::generate::{hospital, HospitalSpec};
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
     let p = hospital(&HospitalSpec { staff: 60, wards: 3, weeks: 2, seed: 5 });
-    let stop = Arc::new(AtomicBool::new(false));
-    let o = SolveOptions {
-        time_limit: Duration::from_secs(600),
-        threads,
-        stop: Some(stop.clone()),
-        ..SolveOptions::default()
-    };
-    let setter = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(secs));
-        stop.store(true, Ordering::Relaxed);
-    });
-    let s = solve(&p, &o).unwrap();
-    setter.join().unwrap();
+    let o = SolveOptions { time_limit: Duration::from_secs(600), threads, ..SolveOptions::default() };
+    let s = common::solve_stopped_after(&p, o, secs);
     (p, s)
 }
 
