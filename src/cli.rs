@@ -30,6 +30,10 @@ pub struct Global {
     /// Directory for the embedded database (also ROTA_DATA_DIR).
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
+    /// Search lanes (threads) per solve, 1–8, for `serve`, `worker`, `schedule` and
+    /// `bench demo` (also ROTA_SOLVER_THREADS); default 1.
+    #[arg(long, global = true)]
+    pub solver_threads: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +227,10 @@ fn settings(global: &Global) -> anyhow::Result<Settings> {
     if let Some(dir) = &global.data_dir {
         s.data_dir.clone_from(dir);
     }
+    if let Some(threads) = global.solver_threads {
+        s.solver_threads = threads;
+    }
+    s.check()?;
     Ok(s)
 }
 
@@ -272,7 +280,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 on_signal.store(true, std::sync::atomic::Ordering::Relaxed);
             });
             actix_web::rt::task::spawn_blocking(move || {
-                crate::jobs::worker::run(&pool, &name, &stop, std::time::Duration::from_millis(500));
+                let options = crate::jobs::worker::Options {
+                    idle: std::time::Duration::from_millis(500),
+                    solver_threads: settings.solver_threads,
+                };
+                crate::jobs::worker::run(&pool, &name, &stop, options);
             })
             .await?;
         }
@@ -319,7 +331,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let monday = demo::next_monday(today);
-            let rows = crate::services::batch::bench_demo(&pool, monday, time_limit)
+            let rows = crate::services::batch::bench_demo(&pool, monday, time_limit, settings.solver_threads)
                 .map_err(|e| anyhow::anyhow!(crate::error::AppError::from(e).problem().detail))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -469,7 +481,7 @@ fn schedule(
     let roster_id = conn.transaction(|c| crate::services::batch::prepare(c, request)).map_err(refused)?;
     drop(conn);
     let tty = std::io::stderr().is_terminal();
-    let progress = crate::services::rostering::solve::throttled(move |p| {
+    let search = crate::services::rostering::solve::Search::to_the_limit(settings.solver_threads, move |p| {
         let line = format!(
             "solving: {:<10} {:>6.1} s  objective {}  bound {}",
             p["phase"].as_str().unwrap_or(""),
@@ -484,9 +496,8 @@ fn schedule(
         }
     });
     let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, ..crate::jobs::SolveParams::default() };
-    let result =
-        crate::services::rostering::solve::solve_roster(&pool, &roster_id, &params, progress, None, |_, _| Ok(true))
-            .map_err(refused)?;
+    let result = crate::services::rostering::solve::solve_roster(&pool, &roster_id, &params, search, |_, _| Ok(true))
+        .map_err(refused)?;
     if tty {
         eprintln!();
     }

@@ -23,6 +23,10 @@ pub struct Settings {
     pub json_logs: bool,
     /// Job worker threads inside `rota serve` (0 = leave jobs to `rota worker` processes).
     pub workers: usize,
+    /// Search lanes (one thread each) of every solve a worker of this process runs, and of
+    /// `rota schedule`: 1 to 8. More lanes search more of the rosters in the same time on a
+    /// machine with cores to spare; `workers × solver_threads` should not exceed the cores.
+    pub solver_threads: u32,
     /// SMTP relay for e-mail notifications (`smtp://host:25`, `smtps://user:pass@host:465`);
     /// no e-mail is sent without it (notifications stay in the outbox and the in-app inbox).
     pub smtp_url: Option<String>,
@@ -44,6 +48,7 @@ impl Default for Settings {
             pool_size: 8,
             json_logs: false,
             workers: 1,
+            solver_threads: 1,
             smtp_url: None,
             mail_from: "rota <rota@localhost>".to_owned(),
             mail_retry_base_ms: 5_000,
@@ -60,11 +65,17 @@ pub enum ConfigError {
     Parse { path: String, source: serde_yaml::Error },
     #[error("environment variable {name}: {message}")]
     Env { name: &'static str, message: String },
+    #[error("setting {name}: {message}")]
+    Invalid { name: &'static str, message: String },
 }
+
+/// Most search lanes one solve may run (the solver's own ceiling).
+pub const MAX_SOLVER_THREADS: u32 = 8;
 
 impl Settings {
     /// Load from `file` (if given or if `ROTA_CONFIG` names one), then apply `DATABASE_URL`,
-    /// `ROTA_BIND`, `ROTA_DATA_DIR`, `ROTA_MAX_BODY_BYTES`, `ROTA_POOL_SIZE`, `ROTA_WORKERS`, `ROTA_JSON_LOGS`.
+    /// `ROTA_BIND`, `ROTA_DATA_DIR`, `ROTA_MAX_BODY_BYTES`, `ROTA_POOL_SIZE`, `ROTA_WORKERS`,
+    /// `ROTA_SOLVER_THREADS`, `ROTA_SMTP_URL`, `ROTA_MAIL_FROM`, `ROTA_JSON_LOGS`.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
         let env_file = std::env::var("ROTA_CONFIG").ok().map(PathBuf::from);
         let mut s = match file.map(Path::to_path_buf).or(env_file) {
@@ -101,6 +112,12 @@ impl Settings {
             s.workers =
                 v.parse().map_err(|_| ConfigError::Env { name: "ROTA_WORKERS", message: "must be a number".into() })?;
         }
+        if let Ok(v) = std::env::var("ROTA_SOLVER_THREADS") {
+            s.solver_threads = v.parse().map_err(|_| ConfigError::Env {
+                name: "ROTA_SOLVER_THREADS",
+                message: format!("must be a number from 1 to {MAX_SOLVER_THREADS}"),
+            })?;
+        }
         if let Ok(v) = std::env::var("ROTA_SMTP_URL") {
             s.smtp_url = Some(v).filter(|v| !v.is_empty());
         }
@@ -110,10 +127,21 @@ impl Settings {
         if let Ok(v) = std::env::var("ROTA_JSON_LOGS") {
             s.json_logs = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        s.check()?;
         Ok(s)
     }
 
-    /// The database URL in force: the configured one or the embedded SQLite file.
+    /// The settings that parse but make no sense.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if !(1..=MAX_SOLVER_THREADS).contains(&self.solver_threads) {
+            return Err(ConfigError::Invalid {
+                name: "solver_threads",
+                message: format!("{} is not a number from 1 to {MAX_SOLVER_THREADS}", self.solver_threads),
+            });
+        }
+        Ok(())
+    }
+
     /// The mail sender's settings, when an SMTP relay is configured.
     #[must_use]
     pub fn mail(&self) -> Option<crate::mail::MailSettings> {
@@ -125,8 +153,32 @@ impl Settings {
         })
     }
 
+    /// The database URL in force: the configured one or the embedded SQLite file.
     #[must_use]
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| self.data_dir.join("rota.sqlite3").display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn solver_threads_outside_one_to_eight_is_refused_by_name() {
+        for bad in [0, MAX_SOLVER_THREADS + 1] {
+            let s = Settings { solver_threads: bad, ..Settings::default() };
+            let e = s.check().expect_err("refused").to_string();
+            assert!(e.contains("solver_threads") && e.contains(&bad.to_string()), "{e}");
+        }
+        for good in [1, MAX_SOLVER_THREADS] {
+            assert!(Settings { solver_threads: good, ..Settings::default() }.check().is_ok());
+        }
+    }
+
+    #[test]
+    fn a_settings_file_may_set_solver_threads() {
+        let s: Settings = serde_yaml::from_str("solver_threads: 4\nworkers: 2\n").expect("parses");
+        assert_eq!((s.solver_threads, s.workers), (4, 2));
     }
 }

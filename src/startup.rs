@@ -19,6 +19,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     workers: usize,
+    solver_threads: u32,
     mail: Option<crate::mail::MailSettings>,
 }
 
@@ -42,6 +43,7 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<DbPool> {
 
 impl Application {
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        settings.check()?;
         let pool = prepare_database(settings)?;
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
@@ -57,7 +59,14 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Application { port, server, pool, workers: settings.workers, mail: settings.mail() })
+        Ok(Application {
+            port,
+            server,
+            pool,
+            workers: settings.workers,
+            solver_threads: settings.solver_threads,
+            mail: settings.mail(),
+        })
     }
 
     #[must_use]
@@ -82,7 +91,7 @@ impl Application {
     /// database connections.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let stop = StopOnDrop(Arc::new(AtomicBool::new(false)));
-        let workers = crate::jobs::worker::spawn(&self.pool, self.workers, &stop.0);
+        let workers = crate::jobs::worker::spawn(&self.pool, self.workers, self.solver_threads, &stop.0);
         let mailer = self.mail.and_then(|m| crate::mail::spawn(&self.pool, m, &stop.0));
         let served = self.server.await;
         drop(stop);

@@ -10,12 +10,22 @@ use crate::db::{DbConnection, DbPool};
 use crate::services::rostering::solve;
 use crate::services::ServiceError;
 
-/// Run jobs until `stop` is set. Polls every `idle` when there is nothing to do. A job
-/// running when `stop` is set is stopped within seconds and handed back to the queue.
-pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, idle: Duration) {
-    tracing::info!(worker, "job worker started");
+/// How a worker runs its jobs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How long it waits before looking again when the queue is empty.
+    pub idle: Duration,
+    /// Search lanes (threads) of each solve (`Settings::solver_threads`).
+    pub solver_threads: u32,
+}
+
+/// Run jobs until `stop` is set. Polls every `options.idle` when there is nothing to do. A
+/// job running when `stop` is set is stopped within seconds and handed back to the queue.
+pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, options: Options) {
+    let idle = options.idle;
+    tracing::info!(worker, solver_threads = options.solver_threads, "job worker started");
     while !stop.load(Ordering::Relaxed) {
-        match run_one(pool, worker, stop) {
+        match run_one(pool, worker, stop, options.solver_threads) {
             Ok(true) => {}
             Ok(false) => std::thread::sleep(idle),
             Err(e) => {
@@ -28,7 +38,7 @@ pub fn run(pool: &DbPool, worker: &str, stop: &AtomicBool, idle: Duration) {
 
 /// Claim and run one job; `Ok(false)` when none was waiting. `shutdown` set while it runs
 /// hands the job back to the queue.
-pub fn run_one(pool: &DbPool, worker: &str, shutdown: &AtomicBool) -> Result<bool, ServiceError> {
+pub fn run_one(pool: &DbPool, worker: &str, shutdown: &AtomicBool, solver_threads: u32) -> Result<bool, ServiceError> {
     let job = {
         let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         claim(&mut conn, worker)?
@@ -38,7 +48,7 @@ pub fn run_one(pool: &DbPool, worker: &str, shutdown: &AtomicBool) -> Result<boo
     let _guard = span.enter();
     tracing::info!("job started");
     let outcome = match job.kind.as_str() {
-        solve::KIND => solve::run(pool, &job, worker, shutdown),
+        solve::KIND => solve::run(pool, &job, worker, shutdown, solver_threads),
         other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),
     };
     if let Err(e) = outcome {
@@ -51,8 +61,15 @@ pub fn run_one(pool: &DbPool, worker: &str, shutdown: &AtomicBool) -> Result<boo
     Ok(true)
 }
 
-/// Start `count` worker threads for an in-process worker pool (`rota serve`).
-pub fn spawn(pool: &DbPool, count: usize, stop: &Arc<AtomicBool>) -> Vec<std::thread::JoinHandle<()>> {
+/// Start `count` worker threads for an in-process worker pool (`rota serve`), each solve
+/// with `solver_threads` search lanes.
+pub fn spawn(
+    pool: &DbPool,
+    count: usize,
+    solver_threads: u32,
+    stop: &Arc<AtomicBool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    let options = Options { idle: Duration::from_millis(300), solver_threads };
     (0..count)
         .filter_map(|i| {
             let pool = pool.clone();
@@ -60,7 +77,7 @@ pub fn spawn(pool: &DbPool, count: usize, stop: &Arc<AtomicBool>) -> Vec<std::th
             let name = format!("{}-{}-{i}", hostname(), std::process::id());
             std::thread::Builder::new()
                 .name(format!("rota-worker-{i}"))
-                .spawn(move || run(&pool, &name, &stop, Duration::from_millis(300)))
+                .spawn(move || run(&pool, &name, &stop, options))
                 .ok()
         })
         .collect()

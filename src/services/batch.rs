@@ -207,6 +207,7 @@ pub fn bench_demo(
     pool: &crate::db::DbPool,
     monday: NaiveDate,
     time_limit: u64,
+    solver_threads: u32,
 ) -> Result<Vec<DemoBenchRow>, ServiceError> {
     use super::rostering::{repair, solve};
     let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
@@ -220,7 +221,8 @@ pub fn bench_demo(
         drop(conn);
         let started = std::time::Instant::now();
         let params = crate::jobs::SolveParams { time_limit_seconds: time_limit, relative_gap: 0.01 };
-        let result = solve::solve_roster(pool, &roster_id, &params, solve::throttled(|_| {}), None, |_, _| Ok(true))?;
+        let search = solve::Search::to_the_limit(solver_threads, |_| {});
+        let result = solve::solve_roster(pool, &roster_id, &params, search, |_, _| Ok(true))?;
         let solve_seconds = started.elapsed().as_secs_f64();
         let mut conn = pool.get().map_err(|e| ServiceError::Unavailable(e.to_string()))?;
         let (roster, weeks, victim) = conn.transaction(|c| {

@@ -100,6 +100,7 @@ async fn solving_a_roster_covers_every_shift_without_breaking_rest_or_credential
     let job = solve_and_wait(&app, &roster, 20).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["result"]["hard_violations"], 0);
+    assert_eq!(job["result"]["search_lanes"], 1, "one lane unless the server is set up for more");
 
     let coverage: Value =
         app.get(&app.admin, &format!("/api/v1/rosters/{roster}/coverage")).await.json().await.unwrap();
@@ -566,6 +567,34 @@ async fn cancelling_a_running_solve_stops_the_search_within_seconds_and_keeps_th
     assert_eq!(assignments_of(&app, &item).await, before);
 }
 
+/// A server set up with `solver_threads: 2` solves with two search lanes, and a cancelled
+/// two-lane solve still stops within seconds and keeps the roster as it was.
+#[tokio::test]
+async fn a_server_with_two_solver_threads_searches_in_two_lanes_and_both_stop_on_cancel() {
+    let app = spawn_app_with(|s| s.solver_threads = 2).await;
+    let (_h, roster) = icu_week(&app, 14).await;
+    let job = solve_and_wait(&app, &roster, 20).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!((job["result"]["search_lanes"].as_u64(), job["result"]["hard_violations"].as_u64()), (Some(2), Some(0)));
+    let item = format!("/api/v1/rosters/{roster}");
+    let before = assignments_of(&app, &item).await;
+    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 3600 })).await;
+    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
+    for _ in 0..300 {
+        let job: Value = app.get(&app.admin, &location).await.json().await.unwrap();
+        if job["status"] != "queued" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let asked = std::time::Instant::now();
+    assert_eq!(app.post(&app.admin, &format!("{location}/cancel"), &json!({})).await.status(), StatusCode::OK);
+    let job = wait_for(&app, &app.admin, &location).await;
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(asked.elapsed() < Duration::from_secs(45), "stopped {:?} after the request", asked.elapsed());
+    assert_eq!(assignments_of(&app, &item).await, before);
+}
+
 /// A worker told to stop (SIGTERM, a deploy) stops the solve in hand within seconds and
 /// hands its job back to the queue, so that the next worker takes it at once instead of
 /// waiting for the lease to run out; the roster is untouched.
@@ -582,8 +611,8 @@ async fn a_worker_that_shuts_down_hands_its_running_solve_back_to_the_queue() {
     let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
     let stop = Arc::new(AtomicBool::new(false));
     let (pool, flag) = (app.pool.clone(), stop.clone());
-    let worker =
-        std::thread::spawn(move || rota::jobs::worker::run(&pool, "worker-a", &flag, Duration::from_millis(100)));
+    let options = rota::jobs::worker::Options { idle: Duration::from_millis(100), solver_threads: 1 };
+    let worker = std::thread::spawn(move || rota::jobs::worker::run(&pool, "worker-a", &flag, options));
     let mut conn = app.pool.get().unwrap();
     let mut status = String::new();
     for _ in 0..300 {

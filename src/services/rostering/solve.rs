@@ -37,7 +37,13 @@ const TICK: Duration = Duration::from_secs(1);
 /// nothing for a while is not taken for a dead worker, and stops the search when a
 /// cancellation is asked for (the roster then keeps its previous assignments) or when
 /// `shutdown` is set (the job then goes back to the queue for the next worker).
-pub fn run(pool: &DbPool, job: &JobRow, worker: &str, shutdown: &AtomicBool) -> Result<(), ServiceError> {
+pub fn run(
+    pool: &DbPool,
+    job: &JobRow,
+    worker: &str,
+    shutdown: &AtomicBool,
+    solver_threads: u32,
+) -> Result<(), ServiceError> {
     let params: SolveParams =
         serde_json::from_str(&job.params).map_err(|e| ServiceError::Internal(format!("bad job parameters: {e}")))?;
     let roster_id = job.roster_id.clone().ok_or_else(|| ServiceError::Internal("solve job without roster".into()))?;
@@ -80,7 +86,8 @@ pub fn run(pool: &DbPool, job: &JobRow, worker: &str, shutdown: &AtomicBool) -> 
                 }
             }
         });
-        let outcome = solve_roster(pool, &roster_id, &params, progress, Some(stop_search.clone()), |c, result| {
+        let search = Search { threads: solver_threads, progress, stop: Some(stop_search.clone()) };
+        let outcome = solve_roster(pool, &roster_id, &params, search, |c, result| {
             let cancel: bool = crate::db::schema::jobs::table
                 .find(&job.id)
                 .select(crate::db::schema::jobs::cancel_requested)
@@ -122,14 +129,30 @@ pub fn throttled(report: impl Fn(serde_json::Value) + Send + Sync + 'static) -> 
     })
 }
 
+/// How a solve runs on this machine — the worker's or the command's choice, not the job's.
+pub struct Search {
+    /// Search lanes, one thread each (`Settings::solver_threads`).
+    pub threads: u32,
+    /// Where the solver's progress goes.
+    pub progress: rota_solver::ProgressFn,
+    /// Set to end the search early with the best roster so far.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl Search {
+    /// `threads` lanes to the time limit (nothing stops it early), progress to `report`.
+    pub fn to_the_limit(threads: u32, report: impl Fn(serde_json::Value) + Send + Sync + 'static) -> Search {
+        Search { threads, progress: throttled(report), stop: None }
+    }
+}
+
 /// Build the roster's problem, solve it, and — if `keep` (called inside the writing
 /// transaction with the result) agrees — replace its assignments. Returns the result summary.
 pub fn solve_roster(
     pool: &DbPool,
     roster_id: &str,
     params: &SolveParams,
-    progress: rota_solver::ProgressFn,
-    stop: Option<Arc<AtomicBool>>,
+    search: Search,
     keep: impl FnOnce(&mut DbConnection, &serde_json::Value) -> Result<bool, ServiceError>,
 ) -> Result<serde_json::Value, ServiceError> {
     let built = {
@@ -168,11 +191,11 @@ pub fn solve_roster(
     let options = rota_solver::SolveOptions {
         time_limit: Duration::from_secs(params.time_limit_seconds),
         relative_gap: params.relative_gap,
-        threads: 1,
+        threads: search.threads,
         seed: 1,
         warm_start: None,
-        progress: Some(progress),
-        stop,
+        progress: Some(search.progress),
+        stop: search.stop,
     };
     let solution = rota_solver::solve(&built.problem, &options).map_err(|e| match e {
         rota_solver::SolveError::InvalidProblem(faults) => ServiceError::Validation(
@@ -191,6 +214,7 @@ pub fn solve_roster(
         "uncovered": solution.uncovered,
         "assignments": solution.assignments.len(),
         "elapsed_seconds": solution.elapsed_seconds,
+        "search_lanes": options.threads,
     });
     let mut pooled = conn(pool)?;
     let c: &mut DbConnection = &mut pooled;
