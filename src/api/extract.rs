@@ -75,20 +75,25 @@ pub fn etag(version: i64) -> String {
 }
 
 /// A JSON body, parsed with the path of any faulty field reported. Requires
-/// `Content-Type: application/json` and respects the configured size limit.
-pub struct Json<T>(pub T);
-
-/// Like `Json`, but an empty body is `None` (for actions whose options all have defaults).
-pub struct OptionalJson<T>(pub Option<T>);
-
-/// Like `Json`, but a body that cannot be read is only reported when the handler asks for
-/// it (`parse`), so that a caller whose role may never do the action gets 403 first, not
-/// the details of what the body should have looked like.
+/// `Content-Type: application/json` and respects the configured size limit. What was wrong
+/// with the body is only reported when the handler asks for it (`parse`), after its role
+/// check, so that a caller whose role may never do the action gets 403 first, not the
+/// details of what the body should have looked like.
 pub struct LaterJson<T>(Result<T, AppError>);
 
 impl<T> LaterJson<T> {
     /// The parsed body, or the 400/413/415 it earned.
     pub fn parse(self) -> Result<T, AppError> {
+        self.0
+    }
+}
+
+/// Like `LaterJson`, but an empty body is `None` (for actions whose options all have defaults).
+pub struct OptionalJson<T>(Result<Option<T>, AppError>);
+
+impl<T> OptionalJson<T> {
+    /// The parsed body (`None` when empty), or the 400/413/415 it earned.
+    pub fn parse(self) -> Result<Option<T>, AppError> {
         self.0
     }
 }
@@ -138,25 +143,17 @@ fn read_json<T: DeserializeOwned + 'static>(
     })
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
-    type Error = AppError;
-    type Future = BodyFuture<Self>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = read_json::<T>(req, payload, false);
-        Box::pin(
-            async move { body.await?.map(Json).ok_or_else(|| AppError::bad_field("body", "a JSON body is required")) },
-        )
-    }
-}
-
 impl<T: DeserializeOwned + 'static> FromRequest for LaterJson<T> {
     type Error = AppError;
     type Future = BodyFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = Json::<T>::from_request(req, payload);
-        Box::pin(async move { Ok(LaterJson(body.await.map(|Json(t)| t))) })
+        let body = read_json::<T>(req, payload, false);
+        Box::pin(async move {
+            let parsed =
+                body.await.and_then(|b| b.ok_or_else(|| AppError::bad_field("body", "a JSON body is required")));
+            Ok(LaterJson(parsed))
+        })
     }
 }
 
@@ -166,7 +163,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_json::<T>(req, payload, true);
-        Box::pin(async move { body.await.map(OptionalJson) })
+        Box::pin(async move { Ok(OptionalJson(body.await)) })
     }
 }
 

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use super::extract::{Authenticated, Json, Query};
+use super::extract::{Authenticated, LaterJson, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::services::firstline::{calendar, shifts};
@@ -57,8 +57,10 @@ pub async fn preferences(
 pub async fn set_preferences(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<Preferences>,
+    body: LaterJson<Preferences>,
 ) -> Result<HttpResponse, AppError> {
+    notify::me(&caller)?;
+    let input = body.parse()?;
     let p = run(&state, move |conn| notify::set_preferences(conn, &caller, &input)).await?;
     Ok(HttpResponse::Ok().json(p))
 }

@@ -3,13 +3,14 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-use super::extract::{Authenticated, Json, OptionalJson, Query};
+use super::extract::{Authenticated, LaterJson, OptionalJson, Query};
 use super::{run, AppState};
 use crate::error::AppError;
 use crate::services::firstline::inbox::{self, InboxFilter};
 use crate::services::firstline::open_shifts::{self, OpenShiftFilter, OpenShiftInput};
 use crate::services::firstline::time_off::{self, DecisionInput, RequestFilter, TimeOffInput};
 use crate::services::firstline::trades::{self, OfferRequestInput, SwapRequestInput, OFFER, SWAP};
+use crate::services::firstline::{may_manage, may_use};
 use crate::services::rostering::repair;
 use crate::services::ServiceError;
 
@@ -26,8 +27,10 @@ fn items(items: &impl serde::Serialize) -> HttpResponse {
 pub async fn request_time_off(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<TimeOffInput>,
+    body: LaterJson<TimeOffInput>,
 ) -> Result<HttpResponse, AppError> {
+    may_use(&caller)?;
+    let input = body.parse()?;
     let r = run(&state, move |conn| time_off::request(conn, &caller, &input)).await?;
     Ok(created(format!("/api/v1/time-off-requests/{}", r.id), &r))
 }
@@ -52,10 +55,11 @@ async fn decide_time_off(
     Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    OptionalJson(body): OptionalJson<DecisionInput>,
+    body: OptionalJson<DecisionInput>,
     approve: bool,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.unwrap_or_default();
+    may_manage(&caller)?;
+    let input = body.parse()?.unwrap_or_default();
     let r = run(&state, move |conn| time_off::decide(conn, &caller, &actor, &id, approve, &input)).await?;
     Ok(HttpResponse::Ok().json(r))
 }
@@ -112,8 +116,10 @@ pub async fn replan_time_off(
 pub async fn create_open_shift(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<OpenShiftInput>,
+    body: LaterJson<OpenShiftInput>,
 ) -> Result<HttpResponse, AppError> {
+    may_manage(&caller)?;
+    let input = body.parse()?;
     let shift = run(&state, move |conn| open_shifts::create(conn, &caller, &input)).await?;
     Ok(created(format!("/api/v1/open-shifts/{}", shift.id), &shift))
 }
@@ -167,11 +173,12 @@ async fn decide_claim(
     Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
-    OptionalJson(body): OptionalJson<DecisionInput>,
+    body: OptionalJson<DecisionInput>,
     approve: bool,
 ) -> Result<HttpResponse, AppError> {
     let (shift, claim) = path.into_inner();
-    let input = body.unwrap_or_default();
+    may_manage(&caller)?;
+    let input = body.parse()?.unwrap_or_default();
     let r =
         run(&state, move |conn| open_shifts::decide(conn, &caller, &actor, &shift, &claim, approve, &input)).await?;
     Ok(HttpResponse::Ok().json(r))
@@ -218,8 +225,10 @@ fn kind_of(collection: &str) -> &'static str {
 pub async fn request_swap(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<SwapRequestInput>,
+    body: LaterJson<SwapRequestInput>,
 ) -> Result<HttpResponse, AppError> {
+    may_use(&caller)?;
+    let input = body.parse()?;
     let t = run(&state, move |conn| trades::request_swap(conn, &caller, &input)).await?;
     Ok(created(format!("/api/v1/swap-requests/{}", t.id), &t))
 }
@@ -227,8 +236,10 @@ pub async fn request_swap(
 pub async fn request_offer(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
-    Json(input): Json<OfferRequestInput>,
+    body: LaterJson<OfferRequestInput>,
 ) -> Result<HttpResponse, AppError> {
+    may_use(&caller)?;
+    let input = body.parse()?;
     let t = run(&state, move |conn| trades::request_offer(conn, &caller, &input)).await?;
     Ok(created(format!("/api/v1/offer-requests/{}", t.id), &t))
 }
@@ -258,11 +269,12 @@ pub async fn act_on_trade(
     Authenticated(caller, actor): Authenticated,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
-    OptionalJson(body): OptionalJson<DecisionInput>,
+    body: OptionalJson<DecisionInput>,
 ) -> Result<HttpResponse, AppError> {
     let (collection, id, action) = path.into_inner();
     let kind = kind_of(&collection);
-    let input = body.unwrap_or_default();
+    may_use(&caller)?;
+    let input = body.parse()?.unwrap_or_default();
     let t = run(&state, move |conn| match action.as_str() {
         "accept" => trades::accept(conn, &caller, kind, &id),
         "decline" => trades::decline(conn, &caller, &actor, kind, &id, &input),

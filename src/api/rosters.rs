@@ -53,9 +53,10 @@ pub async fn solve(
     Authenticated(caller, _): Authenticated,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    OptionalJson(body): OptionalJson<SolveParams>,
+    body: OptionalJson<SolveParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = body.unwrap_or_default();
+    rostering::may_write(&caller)?;
+    let params = body.parse()?.unwrap_or_default();
     if !(1..=3600).contains(&params.time_limit_seconds) {
         return Err(AppError::bad_field("time_limit_seconds", "must be between 1 and 3600"));
     }

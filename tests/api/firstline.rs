@@ -585,6 +585,17 @@ async fn requests_are_closed_to_integrations_and_the_wrong_people() {
     // Staff cannot post open shifts; another site's manager cannot post on London's wards.
     let body = json!({ "ward_id": h.icu, "date": next_monday(), "shift_template_id": h.icu_night, "role_id": h.rn, "slots": 1 });
     problem(app.post(&staff, "/api/v1/open-shifts", &body).await, StatusCode::FORBIDDEN).await;
+    // … whatever their body: the role is checked before the body is read
+    let res = app
+        .client
+        .post(format!("{}/api/v1/open-shifts", app.address))
+        .bearer_auth(&staff)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    problem(res, StatusCode::FORBIDDEN).await;
     problem(app.post(&nyc, "/api/v1/open-shifts", &body).await, StatusCode::FORBIDDEN).await;
     // Managers have no leave of their own to request through /me-style routes.
     let leave = json!({ "start_date": next_monday(), "end_date": next_monday(), "reason": "x" });

@@ -98,11 +98,20 @@ pub(crate) fn may_use(caller: &Caller) -> Result<(), ServiceError> {
     policy::require(caller, Family::Request, Action::Read).map(|_| ())
 }
 
+/// Deciding on requests and posting open shifts are for managers and admins: 403 for staff
+/// (their own requests included) and anyone else before anything is looked up.
+pub(crate) fn may_manage(caller: &Caller) -> Result<(), ServiceError> {
+    if matches!(caller, Caller::Staff { .. }) {
+        return Err(ServiceError::Forbidden(
+            "staff cannot post open shifts or decide on requests, their own or others'".into(),
+        ));
+    }
+    may_use(caller)
+}
+
 /// A manager (or admin) of `ward_id` on `site_id` decides; staff never approve anything.
 pub(crate) fn require_manager(caller: &Caller, site_id: &str, ward_id: Option<&str>) -> Result<(), ServiceError> {
-    if matches!(caller, Caller::Staff { .. }) {
-        return Err(ServiceError::Forbidden("staff cannot approve or decline requests, their own or others'".into()));
-    }
+    may_manage(caller)?;
     let scope = Scope { site_id: site_id.to_owned(), ward_id: ward_id.map(str::to_owned), staff_id: None };
     policy::authorize(caller, Family::Request, Action::Write, &scope)
 }
