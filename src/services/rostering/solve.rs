@@ -140,7 +140,7 @@ pub struct Search {
 }
 
 impl Search {
-    /// `threads` lanes to the time limit (nothing stops it early), progress to `report`.
+    /// `threads` lanes and no stop flag (it ends at its time limit or on a proof), progress to `report`.
     pub fn to_the_limit(threads: u32, report: impl Fn(serde_json::Value) + Send + Sync + 'static) -> Search {
         Search { threads, progress: throttled(report), stop: None }
     }
