@@ -586,15 +586,7 @@ async fn requests_are_closed_to_integrations_and_the_wrong_people() {
     let body = json!({ "ward_id": h.icu, "date": next_monday(), "shift_template_id": h.icu_night, "role_id": h.rn, "slots": 1 });
     problem(app.post(&staff, "/api/v1/open-shifts", &body).await, StatusCode::FORBIDDEN).await;
     // … whatever their body: the role is checked before the body is read
-    let res = app
-        .client
-        .post(format!("{}/api/v1/open-shifts", app.address))
-        .bearer_auth(&staff)
-        .header("content-type", "application/json")
-        .body("{")
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_raw(&staff, "/api/v1/open-shifts", "application/json", "{").await;
     problem(res, StatusCode::FORBIDDEN).await;
     problem(app.post(&nyc, "/api/v1/open-shifts", &body).await, StatusCode::FORBIDDEN).await;
     // Managers have no leave of their own to request through /me-style routes.

@@ -151,6 +151,13 @@ impl TestApp {
         self.call(Method::POST, Some(token), path, Some(body), None).await
     }
 
+    /// POST `body` as it is, with `content_type` (for bodies that are not JSON, or not whole).
+    pub async fn post_raw(&self, token: &str, path: &str, content_type: &str, body: &str) -> Response {
+        let url = format!("{}{path}", self.address);
+        let req = self.client.post(url).bearer_auth(token).header("content-type", content_type);
+        req.body(body.to_owned()).send().await.unwrap()
+    }
+
     /// Create as admin and return the new record's id.
     pub async fn create(&self, path: &str, body: Value) -> String {
         let res = self.post(&self.admin, path, &body).await;

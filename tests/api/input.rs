@@ -78,27 +78,11 @@ async fn unreadable_bodies_name_the_field_or_the_problem() {
         assert!(text.contains(field), "{field}: {text}");
     }
     // Malformed JSON.
-    let res = app
-        .client
-        .post(format!("{}/api/v1/roles", app.address))
-        .bearer_auth(&app.admin)
-        .header("content-type", "application/json")
-        .body("{\"code\": \"X\",")
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_raw(&app.admin, "/api/v1/roles", "application/json", "{\"code\": \"X\",").await;
     let p = problem(res, StatusCode::BAD_REQUEST).await;
     assert_eq!(fields(&p), vec!["body"]);
     // Wrong content type.
-    let res = app
-        .client
-        .post(format!("{}/api/v1/roles", app.address))
-        .bearer_auth(&app.admin)
-        .header("content-type", "text/plain")
-        .body("{\"code\": \"X\", \"name\": \"Y\"}")
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_raw(&app.admin, "/api/v1/roles", "text/plain", "{\"code\": \"X\", \"name\": \"Y\"}").await;
     problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
     // Bad query parameters.
     problem(app.get(&app.admin, "/api/v1/wards?limit=0").await, StatusCode::BAD_REQUEST).await;
