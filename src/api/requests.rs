@@ -273,7 +273,12 @@ pub async fn act_on_trade(
 ) -> Result<HttpResponse, AppError> {
     let (collection, id, action) = path.into_inner();
     let kind = kind_of(&collection);
-    may_use(&caller)?;
+    // approving is the manager's step; the others are the requester's or the recipient's
+    if action == "approve" {
+        may_manage(&caller)?;
+    } else {
+        may_use(&caller)?;
+    }
     let input = body.parse()?.unwrap_or_default();
     let t = run(&state, move |conn| match action.as_str() {
         "accept" => trades::accept(conn, &caller, kind, &id),

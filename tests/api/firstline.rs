@@ -588,6 +588,8 @@ async fn requests_are_closed_to_integrations_and_the_wrong_people() {
     // … whatever their body: the role is checked before the body is read
     let res = app.post_raw(&staff, "/api/v1/open-shifts", "application/json", "{").await;
     problem(res, StatusCode::FORBIDDEN).await;
+    let res = app.post_raw(&staff, "/api/v1/swap-requests/any/approve", "application/json", "{").await;
+    problem(res, StatusCode::FORBIDDEN).await;
     problem(app.post(&nyc, "/api/v1/open-shifts", &body).await, StatusCode::FORBIDDEN).await;
     // Managers have no leave of their own to request through /me-style routes.
     let leave = json!({ "start_date": next_monday(), "end_date": next_monday(), "reason": "x" });
