@@ -70,7 +70,7 @@ pub enum ConfigError {
 }
 
 /// Most search lanes one solve may run (the solver's own ceiling).
-pub const MAX_SOLVER_THREADS: u32 = 8;
+pub const MAX_SOLVER_THREADS: u32 = rota_solver::MAX_THREADS;
 
 impl Settings {
     /// Load from `file` (if given or if `ROTA_CONFIG` names one), then apply `DATABASE_URL`,
@@ -127,11 +127,11 @@ impl Settings {
         if let Ok(v) = std::env::var("ROTA_JSON_LOGS") {
             s.json_logs = matches!(v.as_str(), "1" | "true" | "yes");
         }
-        s.check()?;
         Ok(s)
     }
 
-    /// The settings that parse but make no sense.
+    /// The settings that parse but make no sense. Called once every source (file,
+    /// environment, flags) has had its say, so that a flag may mend a file's value.
     pub fn check(&self) -> Result<(), ConfigError> {
         if !(1..=MAX_SOLVER_THREADS).contains(&self.solver_threads) {
             return Err(ConfigError::Invalid {

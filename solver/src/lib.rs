@@ -45,13 +45,16 @@ pub struct Progress {
 
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
+/// Most search lanes one solve runs ([`SolveOptions::threads`] above it counts as this).
+pub const MAX_THREADS: u32 = 8;
+
 #[derive(Clone)]
 pub struct SolveOptions {
     /// Overall limit: model building and search together.
     pub time_limit: Duration,
     /// Relative MIP gap at which the full model stops (0 = prove optimality).
     pub relative_gap: f64,
-    /// Search lanes run side by side, one thread each (at most 8): each lane
+    /// Search lanes run side by side, one thread each (at most [`MAX_THREADS`]): each lane
     /// searches with its own seed and the lanes exchange their best rosters
     /// between turns. The full model (bound, proof) runs on a lane of its own
     /// (the second) for the smallest models unless `stop` is given, otherwise

@@ -302,7 +302,7 @@ fn report(o: &SolveOptions, phase: Phase, t0: Instant, incumbent: f64, best_boun
 }
 
 /// Most lanes one solve runs side by side (`SolveOptions::threads`).
-const MAX_LANES: usize = 8;
+const MAX_LANES: usize = crate::MAX_THREADS as usize;
 
 /// The lanes' result as one: the best roster (a proved one among equals),
 /// the best bound any lane found, infeasible if any lane proved it.

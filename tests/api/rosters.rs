@@ -543,8 +543,14 @@ async fn a_job_whose_worker_died_is_taken_over_when_its_lease_runs_out() {
 async fn cancelling_a_running_solve_stops_the_search_within_seconds_and_keeps_the_roster() {
     let app = spawn_app().await;
     let (_h, roster) = icu_week(&app, 40).await;
+    cancel_a_running_solve(&app, &roster).await;
+}
+
+/// Start an hour-long solve of `roster`, cancel it once it runs, and check that it ends
+/// `cancelled` within seconds with the roster's assignments as they were.
+async fn cancel_a_running_solve(app: &TestApp, roster: &str) {
     let item = format!("/api/v1/rosters/{roster}");
-    let before = assignments_of(&app, &item).await;
+    let before = assignments_of(app, &item).await;
     let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 3600 })).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
@@ -561,10 +567,10 @@ async fn cancelling_a_running_solve_stops_the_search_within_seconds_and_keeps_th
     let asked = std::time::Instant::now();
     let res = app.post(&app.admin, &format!("{location}/cancel"), &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let job = wait_for(&app, &app.admin, &location).await;
+    let job = wait_for(app, &app.admin, &location).await;
     assert_eq!(job["status"], "cancelled", "{job}");
     assert!(asked.elapsed() < Duration::from_secs(45), "stopped {:?} after the request", asked.elapsed());
-    assert_eq!(assignments_of(&app, &item).await, before);
+    assert_eq!(assignments_of(app, &item).await, before);
 }
 
 /// A server set up with `solver_threads: 2` solves with two search lanes, and a cancelled
@@ -576,23 +582,7 @@ async fn a_server_with_two_solver_threads_searches_in_two_lanes_and_both_stop_on
     let job = solve_and_wait(&app, &roster, 20).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!((job["result"]["search_lanes"].as_u64(), job["result"]["hard_violations"].as_u64()), (Some(2), Some(0)));
-    let item = format!("/api/v1/rosters/{roster}");
-    let before = assignments_of(&app, &item).await;
-    let res = app.post(&app.admin, &format!("{item}/solve"), &json!({ "time_limit_seconds": 3600 })).await;
-    let location = res.headers().get("location").unwrap().to_str().unwrap().to_owned();
-    for _ in 0..300 {
-        let job: Value = app.get(&app.admin, &location).await.json().await.unwrap();
-        if job["status"] != "queued" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let asked = std::time::Instant::now();
-    assert_eq!(app.post(&app.admin, &format!("{location}/cancel"), &json!({})).await.status(), StatusCode::OK);
-    let job = wait_for(&app, &app.admin, &location).await;
-    assert_eq!(job["status"], "cancelled", "{job}");
-    assert!(asked.elapsed() < Duration::from_secs(45), "stopped {:?} after the request", asked.elapsed());
-    assert_eq!(assignments_of(&app, &item).await, before);
+    cancel_a_running_solve(&app, &roster).await;
 }
 
 /// A worker told to stop (SIGTERM, a deploy) stops the solve in hand within seconds and
