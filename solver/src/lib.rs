@@ -38,7 +38,9 @@ pub enum Phase {
 pub struct Progress {
     pub phase: Phase,
     pub elapsed: Duration,
-    /// Objective of the best roster so far (validator value).
+    /// Objective of the best roster so far (validator value; in the first half of a
+    /// search that starts on whole weekends, see `search`, with each half weekend
+    /// priced as a weekend shift short).
     pub incumbent: Option<f64>,
     pub best_bound: Option<f64>,
 }

@@ -111,6 +111,37 @@ fn two_lanes_that_may_be_stopped_come_back_soon_after_the_stop() {
     assert_eq!(r.objective, s.objective);
 }
 
+/// Curtois 22 asks for more weekend shifts than its people's weekend allowances give and is
+/// too large for the full model, so its search spends the first half of the time on whole
+/// weekends (each half weekend priced as a weekend shift short) and the second half on the real
+/// objective from the roster the first found: what comes back is priced by the real rules (the
+/// validator agrees, and no cost for half weekends is in it), within the one time limit, and
+/// its progress reports count from the start of the solve.
+#[test]
+fn a_search_that_starts_on_whole_weekends_returns_a_roster_priced_by_the_real_rules() {
+    let _turn = ONE_SOLVE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = instance(22);
+    let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let progress: ProgressFn = std::sync::Arc::new(move |at: &Progress| log.lock().unwrap().push(at.elapsed));
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(8),
+        threads: 1,
+        seed: 7,
+        progress: Some(progress),
+        ..SolveOptions::default()
+    };
+    let s = solve(&p, &o).unwrap();
+    let r = validate(&p, &s);
+    assert_eq!(r.objective, s.objective);
+    assert_eq!(s.cost_by_family.get(&Family::CompleteWeekends).copied().unwrap_or(0.0), 0.0);
+    assert!(s.elapsed_seconds < 10.0, "time limit not honoured: {}", s.elapsed_seconds);
+    // progress counts from the start of the whole solve, through both halves
+    let seen = seen.lock().unwrap();
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "progress went back in time: {seen:?}");
+    assert!(seen.last().is_some_and(|t| t.as_secs_f64() >= 4.0), "{seen:?}");
+}
+
 #[test]
 fn reader_builds_the_right_problem() {
     let p = instance(1);
