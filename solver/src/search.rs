@@ -143,8 +143,6 @@ impl Ctx<'_> {
         MipParams {
             time_limit: limit.min(self.remaining() - 0.02).max(0.01),
             rel_gap: self.o.relative_gap,
-            // parallelism is in the lanes: each HiGHS solve has one thread
-            threads: 1,
             seed: self.o.seed,
             warm_start: self.warm_start,
         }

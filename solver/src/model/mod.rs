@@ -389,10 +389,18 @@ pub(crate) struct MipResult {
 pub(crate) struct MipParams {
     pub time_limit: f64,
     pub rel_gap: f64,
-    pub threads: u32,
     pub seed: u64,
     pub warm_start: bool,
 }
+
+/// Threads of every HiGHS solve: the parallelism is in the search lanes. One
+/// number for the whole process, because HiGHS sets up its thread scheduler
+/// once, at the first solve, with that model's count, and a later model asking
+/// for another one gets "Option 'threads' is set to 1 but the scheduler has
+/// already been initialized to use 2 threads" and does not solve at all (met
+/// in the ninth sitting: one model left at HiGHS's default, every
+/// neighbourhood after it failed).
+const HIGHS_THREADS: i32 = 1;
 
 /// HiGHS's `kSolutionStatusFeasible`.
 const PRIMAL_FEASIBLE: i64 = 2;
@@ -418,7 +426,7 @@ pub(crate) fn solve(built: Built, prm: &MipParams) -> MipResult {
     if integral {
         let _ = model.try_set_option("mip_abs_gap", 0.999);
     }
-    let _ = model.try_set_option("threads", prm.threads.max(1) as i32);
+    let _ = model.try_set_option("threads", HIGHS_THREADS);
     let _ = model.try_set_option("random_seed", (prm.seed % 2_147_483_647) as i32);
     if prm.warm_start {
         let _ = model.try_set_solution(Some(&start), None, None, None);
