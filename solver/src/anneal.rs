@@ -701,7 +701,7 @@ mod tests {
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/benchmarks");
         let mut out: Vec<Problem> =
             (0..3).map(|seed| hospital(&HospitalSpec { staff: 40, wards: 2, weeks: 2, seed })).collect();
-        out.push(crate::formats::curtois::read_file(&shared.join("curtois/Instance5.txt")).unwrap());
+        out.push(crate::formats::curtois::shared_instance(5));
         out.push(crate::formats::inrc2::read_instance(&shared.join("inrc2/data/n005w4"), 1, &[1, 2, 3, 3]).unwrap());
         out
     }

@@ -1141,6 +1141,7 @@ fn explain_uncovered(p: &Problem, ix: &Index, table: &Table, rep: &ValidationRep
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::curtois::shared_instance;
 
     /// Three people over five days and two shift types; person 2 cannot work type 1.
     fn shape() -> Shape {
@@ -1184,11 +1185,6 @@ mod tests {
         }
     }
 
-    fn curtois(n: u32) -> Problem {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/benchmarks/curtois");
-        crate::formats::curtois::read_file(&dir.join(format!("Instance{n}.txt"))).unwrap()
-    }
-
     /// Whole weekends first only where the weekend cover asks for more than the
     /// allowances give and the model is too large for the full model: Curtois
     /// 22 (2 721 weekend shifts asked, 2 640 allowed) gets them, at the price of
@@ -1196,11 +1192,11 @@ mod tests {
     /// fits: 482 asked, 500 allowed) and 18 (scarce, but a small model) do not.
     #[test]
     fn whole_weekends_first_where_weekends_are_scarce_on_a_large_model() {
-        let q = whole_weekends(&curtois(22)).expect("Curtois 22 starts on whole weekends");
+        let q = whole_weekends(&shared_instance(22)).expect("Curtois 22 starts on whole weekends");
         assert!(q.staff.iter().all(|s| s.contract.complete_weekends));
         assert_eq!(q.rules.complete_weekends, crate::problem::Mode::Soft(100.0));
-        assert!(whole_weekends(&curtois(13)).is_none());
-        assert!(whole_weekends(&curtois(18)).is_none());
+        assert!(whole_weekends(&shared_instance(13)).is_none());
+        assert!(whole_weekends(&shared_instance(18)).is_none());
     }
 
     #[test]

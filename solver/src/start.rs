@@ -130,11 +130,10 @@ mod tests {
     use rand::SeedableRng;
 
     fn problems() -> Vec<Problem> {
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/benchmarks");
         let mut out: Vec<Problem> =
             (0..3).map(|seed| hospital(&HospitalSpec { staff: 40, wards: 2, weeks: 4, seed })).collect();
         for i in [7, 18, 22] {
-            out.push(crate::formats::curtois::read_file(&shared.join(format!("curtois/Instance{i}.txt"))).unwrap());
+            out.push(crate::formats::curtois::shared_instance(i));
         }
         // pins: the first person works the first slot's shift on its day and is off the day after
         let mut pinned = hospital(&HospitalSpec { staff: 20, wards: 1, weeks: 2, seed: 5 });
@@ -199,8 +198,7 @@ mod tests {
     fn a_tight_contract_starts_near_its_minimum_minutes() {
         // Curtois 22: 232–234 shifts in 364 days, runs of 2–5, breaks of 2; the empty
         // roster and a roster of short runs are both far below the minimum
-        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/benchmarks");
-        let p = crate::formats::curtois::read_file(&shared.join("curtois/Instance22.txt")).unwrap();
+        let p = crate::formats::curtois::shared_instance(22);
         let ix = Index::new(&p);
         let table = rhythm(&p, &ix, &mut ChaCha8Rng::seed_from_u64(1));
         let rep = crate::validate::validate_table(&p, &table);

@@ -313,3 +313,11 @@ pub fn parse(name: &str, text: &str) -> Result<Problem, FormatError> {
         rules: Rules { cover_below_min_weight: 0.0, cover_above_max_weight: 0.0, ..Rules::default() },
     })
 }
+
+/// Curtois instance `n` of the shared benchmarks, for the crate's unit tests.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn shared_instance(n: u32) -> Problem {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/benchmarks/curtois");
+    read_file(&dir.join(format!("Instance{n}.txt"))).unwrap()
+}
