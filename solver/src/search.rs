@@ -323,8 +323,9 @@ fn whole_weekends(p: &Problem) -> Option<Problem> {
     if weekends.is_empty() || p.staff.iter().any(|s| s.contract.complete_weekends) {
         return None;
     }
-    let on_weekend = |s: &crate::problem::Slot| weekends.iter().flatten().any(|&d| d == s.day as usize);
-    let asked: u64 = p.slots.iter().filter(|s| on_weekend(s)).map(|s| u64::from(s.wanted())).sum();
+    let weekend_slots: Vec<&crate::problem::Slot> =
+        p.slots.iter().filter(|s| weekends.iter().flatten().any(|&d| d == s.day as usize)).collect();
+    let asked: u64 = weekend_slots.iter().map(|s| u64::from(s.wanted())).sum();
     let whole = weekends.len() as u32;
     let allowed: u64 = p
         .staff
@@ -342,12 +343,7 @@ fn whole_weekends(p: &Problem) -> Option<Problem> {
     if cells <= FULL_LAST_CELLS {
         return None;
     }
-    let weight = p
-        .slots
-        .iter()
-        .filter(|s| on_weekend(s) && s.under_weight > 0.0)
-        .map(|s| s.under_weight)
-        .fold(f64::INFINITY, f64::min);
+    let weight = weekend_slots.iter().map(|s| s.under_weight).filter(|w| *w > 0.0).fold(f64::INFINITY, f64::min);
     if !weight.is_finite() {
         return None;
     }
