@@ -7,6 +7,7 @@ mod anneal;
 pub mod bench;
 pub mod formats;
 pub mod generate;
+mod line;
 mod model;
 pub mod problem;
 mod search;

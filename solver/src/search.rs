@@ -18,13 +18,14 @@
 //! between its searches.
 
 use crate::anneal::Anneal;
+use crate::line;
 use crate::model::{self, MipParams, MipStatus, Scope, Table};
 use crate::problem::{skill_ok, ward_ok, Assignment, Index, Problem, DAY_MINUTES};
 use crate::solution::{Solution, SolveStatus, Uncovered, UncoveredReason};
 use crate::start;
-use crate::validate::{validate_table, ValidationReport};
+use crate::validate::{validate_table, Pricer, ValidationReport};
 use crate::{Phase, Progress, SolveError, SolveOptions};
-use rand::seq::SliceRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -77,6 +78,8 @@ struct Ctx<'a> {
     shared: Option<&'a Shared>,
     /// HiGHS gets the incumbent as its start (not on the full-model lane).
     warm_start: bool,
+    /// person → their line planner (`None`: a rule beyond it), made at the first sweep.
+    planners: Option<Vec<Option<line::Planner>>>,
 }
 
 /// What the lanes of one solve share: the best roster any of them found, and
@@ -219,6 +222,78 @@ impl Ctx<'_> {
             self.best_score = sc;
         }
         improved
+    }
+
+    /// Re-plan people one at a time, in random order, each as their best line
+    /// against everybody else as they stand (`line::Planner`: exact, by dynamic
+    /// programming, where it covers the person's rules), until a whole pass
+    /// changes nothing: a coordinate descent, each step never worse for the
+    /// objective. Then, until `until`, ruin and recreate: a few alike people's
+    /// lines cleared and planned again one after the other, then swept among
+    /// them, the roster kept if the validator ranks it no worse.
+    fn sweep(&mut self, rng: &mut ChaCha8Rng, shape: &Shape, until: Instant) -> bool {
+        let p = self.p;
+        let planners = self
+            .planners
+            .take()
+            .unwrap_or_else(|| (0..p.staff.len()).map(|i| line::Planner::new(p, &self.ix, i)).collect());
+        let mut lines = Lines::new(p, &planners, self.best.clone());
+        let mut order: Vec<usize> = (0..p.staff.len()).filter(|&i| planners[i].is_some()).collect();
+        let before = self.best_score;
+        let (mut passes, mut changed_total, mut rebuilt, mut kept) = (0usize, 0usize, 0usize, 0usize);
+        let start = Instant::now();
+        'passes: loop {
+            order.shuffle(rng);
+            let mut changed = 0;
+            for &i in &order {
+                if Instant::now() >= until || self.stopped() {
+                    break 'passes;
+                }
+                changed += usize::from(lines.replan(&self.ix, i, true));
+            }
+            passes += 1;
+            changed_total += changed;
+            if changed == 0 {
+                break;
+            }
+        }
+        self.offer(lines.table.clone(), None);
+        while Instant::now() < until && !self.stopped() {
+            let Some(&seed) = order.choose(rng) else { break };
+            let k = rng.random_range(2..=RUIN_PEOPLE);
+            let mut group: Vec<usize> =
+                similar_staff(rng, shape, seed, k).into_iter().filter(|&i| planners[i].is_some()).collect();
+            let mut trial = lines.clone();
+            for &i in &group {
+                trial.clear(i);
+            }
+            group.shuffle(rng);
+            for &i in &group {
+                trial.replan(&self.ix, i, false);
+            }
+            for _ in 0..2 {
+                for &i in &group {
+                    trial.replan(&self.ix, i, true);
+                }
+            }
+            rebuilt += 1;
+            let score = Score::of(&validate_table(p, &trial.table));
+            if score.no_worse(self.best_score) {
+                kept += 1;
+                lines = trial;
+                self.offer(lines.table.clone(), None);
+            }
+        }
+        if self.trace {
+            eprintln!(
+                "  sweep: {passes} passes, {changed_total} lines changed, {rebuilt} rebuilt, {kept} kept, {:.2}s, {} planned of {}",
+                start.elapsed().as_secs_f64(),
+                order.len(),
+                p.staff.len()
+            );
+        }
+        self.planners = Some(planners);
+        self.best_score.better(before)
     }
 
     /// Anneal from the incumbent until `until` and offer the best roster seen.
@@ -454,6 +529,7 @@ fn search_lane<'a>(
         lane,
         shared,
         warm_start: true,
+        planners: None,
     };
     let cells: usize = cx.ix.eligible.iter().flatten().map(Vec::len).sum();
     let limit = time_limit.as_secs_f64();
@@ -579,7 +655,22 @@ fn search_lane<'a>(
     // gained more per second in its recent bursts (an untried one first,
     // sometimes the other one), so the time follows what works on the instance.
     let burst = (limit / 30.0).clamp(0.5, 10.0);
-    let mut rate = [f64::INFINITY; 2];
+    let mut rate = [f64::INFINITY; ARMS];
+    // the arms this search has: LNS alone without annealing (ROTA_NO_ANNEAL); the
+    // sweep only when asked for (ROTA_SWEEP: measured in the tenth sitting of
+    // docs/benchmarks.md, where it did not pay) and if the line planner covers
+    // someone's rules
+    let mut arms = vec![LNS];
+    if !no_sa {
+        arms.push(ANNEAL);
+    }
+    if !no_sa && std::env::var_os("ROTA_SWEEP").is_some() {
+        let planners = (0..n).map(|i| line::Planner::new(p, &cx.ix, i)).collect::<Vec<_>>();
+        if planners.iter().any(Option::is_some) {
+            arms.push(SWEEP);
+        }
+        cx.planners = Some(planners);
+    }
     let mut arm = LNS;
     loop {
         let mut stale = 0usize;
@@ -589,6 +680,9 @@ fn search_lane<'a>(
             let turn_start = Instant::now();
             if arm == ANNEAL {
                 cx.anneal(&mut rng, turn_end, TURN_ACCEPT, false);
+            }
+            if arm == SWEEP {
+                cx.sweep(&mut rng, &shape, turn_end);
             }
             while arm == LNS && Instant::now() < turn_end && cx.remaining() > 0.1 {
                 let total: f64 = weights.iter().sum();
@@ -641,22 +735,12 @@ fn search_lane<'a>(
             let gain = (before - cx.best_score.value()).max(0.0) / turn_start.elapsed().as_secs_f64().max(1e-3);
             rate[arm] = if rate[arm].is_finite() { 0.5 * rate[arm] + 0.5 * gain } else { gain };
             if trace {
-                eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns"][arm]);
+                eprintln!("turn {} gain/s={gain:.2} rates={rate:?}", ["anneal", "lns", "sweep"][arm]);
             }
             if cx.sync() {
                 cx.report(Phase::Lns);
             }
-            arm = if no_sa {
-                LNS
-            } else if let Some(untried) = rate.iter().position(|r| !r.is_finite()) {
-                untried
-            } else if rng.random_bool(EXPLORE) || rate[ANNEAL] == rate[LNS] {
-                1 - arm
-            } else if rate[ANNEAL] > rate[LNS] {
-                ANNEAL
-            } else {
-                LNS
-            };
+            arm = next_arm(&mut rng, arm, &rate, &arms);
         }
         // Full model with the incumbent as warm start.
         if !has_full || cx.remaining() <= 0.5 {
@@ -734,6 +818,35 @@ const EXPLORE: f64 = 0.1;
 /// The two searches that take turns.
 const ANNEAL: usize = 0;
 const LNS: usize = 1;
+/// People re-planned one at a time by their best line (`Ctx::sweep`).
+const SWEEP: usize = 2;
+const ARMS: usize = 3;
+/// Weight of a unit of a hard cover violation (below a hard minimum) in a sweep's cell costs.
+const SWEEP_HARD: f64 = 1e4;
+/// Most people whose lines one ruin-and-recreate step of a sweep clears.
+const RUIN_PEOPLE: usize = 4;
+
+/// The arm of the next turn among `arms`: an untried one first; else the one
+/// that gained most per second lately, or (with probability `EXPLORE`, and on a
+/// tie) another one at random.
+fn next_arm(rng: &mut ChaCha8Rng, arm: usize, rate: &[f64; ARMS], arms: &[usize]) -> usize {
+    if let [only] = arms {
+        return *only;
+    }
+    if let Some(&untried) = arms.iter().find(|&&a| !rate[a].is_finite()) {
+        return untried;
+    }
+    let explore = rng.random_bool(EXPLORE);
+    let best = arms.iter().copied().max_by(|&a, &b| rate[a].total_cmp(&rate[b])).unwrap_or(LNS);
+    let tie = arms.iter().any(|&a| a != best && rate[a] == rate[best]);
+    let others: Vec<usize> = arms.iter().copied().filter(|&a| a != arm).collect();
+    match others.as_slice() {
+        [] => best,
+        [other] if explore || tie => *other,
+        _ if explore || tie => others.choose(rng).copied().unwrap_or(best),
+        _ => best,
+    }
+}
 
 /// What one neighbourhood solve adds to its kind's weight: more for a larger
 /// gain and for a faster solve (`share`: its time over the neighbourhood
@@ -876,6 +989,67 @@ impl Shape {
         } else {
             both as f64 / any as f64
         }
+    }
+}
+
+/// A roster being re-planned line by line (`Ctx::sweep`): the table, each
+/// slot's count, and the people's line planners.
+#[derive(Clone)]
+struct Lines<'a> {
+    p: &'a Problem,
+    planners: &'a [Option<line::Planner>],
+    table: Table,
+    count: Vec<u32>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(p: &'a Problem, planners: &'a [Option<line::Planner>], table: Table) -> Lines<'a> {
+        let mut count = vec![0u32; p.slots.len()];
+        for k in table.iter().flatten().flatten() {
+            count[*k] += 1;
+        }
+        Lines { p, planners, table, count }
+    }
+
+    /// Person `i` off every day.
+    fn clear(&mut self, i: usize) {
+        for k in self.table[i].iter_mut().filter_map(Option::take) {
+            self.count[k] -= 1;
+        }
+    }
+
+    /// Give person `i` their best line against the others; with `bounded`,
+    /// only a line better than theirs (unless theirs breaks a rule). Returns
+    /// whether the line changed.
+    fn replan(&mut self, ix: &Index, i: usize, bounded: bool) -> bool {
+        let Some(planner) = &self.planners[i] else { return false };
+        let p = self.p;
+        let mut pricer = Pricer::new(p);
+        for k in self.table[i].iter().flatten() {
+            self.count[*k] -= 1;
+        }
+        let count = &self.count;
+        let mut cover = |k: usize| {
+            let (a, b) = (pricer.slot(k, count[k]), pricer.slot(k, count[k] + 1));
+            b.cost - a.cost + SWEEP_HARD * (b.hard_amount - a.hard_amount)
+        };
+        let (costs, slot, now) = line::cell_costs(p, ix, i, &self.table[i], &mut cover);
+        let mut breaks_rule = || {
+            let row = &self.table[i];
+            pricer.days(i, row, 0, ix.h).hard + pricer.totals(i, &pricer.totals_of(row)).hard > 0
+        };
+        let bound = if bounded && !breaks_rule() { now } else { f64::INFINITY };
+        let mut changed = false;
+        if let Some(l) = planner.plan(&costs, bound) {
+            let row: Vec<Option<usize>> =
+                l.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect();
+            changed = row != self.table[i];
+            self.table[i] = row;
+        }
+        for k in self.table[i].iter().flatten() {
+            self.count[*k] += 1;
+        }
+        changed
     }
 }
 
@@ -1201,6 +1375,57 @@ mod tests {
         assert!(reward(100.0, 0.5) > reward(1.0, 0.5));
         assert!(reward(1.0, 0.05) > reward(1.0, 1.0));
         assert!(reward(1.0, 1.0) > 0.0);
+    }
+
+    /// The sweep's step: a person's best line against the others never makes the
+    /// roster worse by the validator (hard rules first), and from the empty roster
+    /// one pass leaves no rule broken on Curtois 3.
+    #[test]
+    fn replanning_a_line_never_makes_the_roster_worse() {
+        let p = shared_instance(3);
+        let ix = Index::new(&p);
+        let planners: Vec<_> = (0..p.staff.len()).map(|i| line::Planner::new(&p, &ix, i)).collect();
+        assert!(planners.iter().all(Option::is_some));
+        let mut lines = Lines::new(&p, &planners, vec![vec![None; ix.h]; p.staff.len()]);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut score = Score::of(&validate_table(&p, &lines.table));
+        assert!(score.hard > 0);
+        for pass in 0..3 {
+            let mut order: Vec<usize> = (0..p.staff.len()).collect();
+            order.shuffle(&mut rng);
+            for i in order {
+                lines.replan(&ix, i, true);
+                let now = Score::of(&validate_table(&p, &lines.table));
+                assert!(now.no_worse(score), "pass {pass} person {i}: {now:?} after {score:?}");
+                score = now;
+            }
+            assert_eq!(score.hard, 0, "pass {pass}");
+        }
+        // a ruined line planned without a bound is planned again, never worse than nothing
+        lines.clear(0);
+        lines.replan(&ix, 0, false);
+        assert_eq!(Score::of(&validate_table(&p, &lines.table)).hard, 0);
+    }
+
+    #[test]
+    fn the_next_turn_goes_to_an_untried_arm_then_to_the_best_and_only_to_arms_the_search_has() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let mut rate = [f64::INFINITY; ARMS];
+        assert_eq!(next_arm(&mut rng, LNS, &rate, &[LNS]), LNS);
+        rate[LNS] = 2.0;
+        assert_eq!(next_arm(&mut rng, LNS, &rate, &[LNS, ANNEAL]), ANNEAL);
+        rate[ANNEAL] = 1.0;
+        // mostly the best, sometimes (exploring) the other
+        let picks: Vec<usize> = (0..200).map(|_| next_arm(&mut rng, LNS, &rate, &[LNS, ANNEAL])).collect();
+        assert!(picks.iter().filter(|&&a| a == LNS).count() > 150);
+        assert!(picks.contains(&ANNEAL), "sometimes the other arm");
+        // on a tie, the other one
+        rate[ANNEAL] = 2.0;
+        assert_eq!(next_arm(&mut rng, LNS, &rate, &[LNS, ANNEAL]), ANNEAL);
+        assert_eq!(next_arm(&mut rng, ANNEAL, &rate, &[LNS, ANNEAL]), LNS);
+        // an arm the search lacks is never picked, however well it did
+        rate[SWEEP] = 5.0;
+        assert!((0..100).all(|_| next_arm(&mut rng, LNS, &rate, &[LNS, ANNEAL]) != SWEEP));
     }
 
     #[test]
