@@ -238,6 +238,7 @@ impl Ctx<'_> {
             .take()
             .unwrap_or_else(|| (0..p.staff.len()).map(|i| line::Planner::new(p, &self.ix, i)).collect());
         let mut lines = Lines::new(p, &planners, self.best.clone());
+        let mut pricer = Pricer::new(p);
         let mut order: Vec<usize> = (0..p.staff.len()).filter(|&i| planners[i].is_some()).collect();
         let before = self.best_score;
         let (mut passes, mut changed_total, mut rebuilt, mut kept) = (0usize, 0usize, 0usize, 0usize);
@@ -249,7 +250,7 @@ impl Ctx<'_> {
                 if Instant::now() >= until || self.stopped() {
                     break 'passes;
                 }
-                changed += usize::from(lines.replan(&self.ix, i, true));
+                changed += usize::from(lines.replan(&self.ix, &mut pricer, i, true));
             }
             passes += 1;
             changed_total += changed;
@@ -269,11 +270,11 @@ impl Ctx<'_> {
             }
             group.shuffle(rng);
             for &i in &group {
-                trial.replan(&self.ix, i, false);
+                trial.replan(&self.ix, &mut pricer, i, false);
             }
             for _ in 0..2 {
                 for &i in &group {
-                    trial.replan(&self.ix, i, true);
+                    trial.replan(&self.ix, &mut pricer, i, true);
                 }
             }
             rebuilt += 1;
@@ -1021,10 +1022,9 @@ impl<'a> Lines<'a> {
     /// Give person `i` their best line against the others; with `bounded`,
     /// only a line better than theirs (unless theirs breaks a rule). Returns
     /// whether the line changed.
-    fn replan(&mut self, ix: &Index, i: usize, bounded: bool) -> bool {
+    fn replan(&mut self, ix: &Index, pricer: &mut Pricer<'_>, i: usize, bounded: bool) -> bool {
         let Some(planner) = &self.planners[i] else { return false };
         let p = self.p;
-        let mut pricer = Pricer::new(p);
         for k in self.table[i].iter().flatten() {
             self.count[*k] -= 1;
         }
@@ -1387,6 +1387,7 @@ mod tests {
         let planners: Vec<_> = (0..p.staff.len()).map(|i| line::Planner::new(&p, &ix, i)).collect();
         assert!(planners.iter().all(Option::is_some));
         let mut lines = Lines::new(&p, &planners, vec![vec![None; ix.h]; p.staff.len()]);
+        let mut pricer = Pricer::new(&p);
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let mut score = Score::of(&validate_table(&p, &lines.table));
         assert!(score.hard > 0);
@@ -1394,7 +1395,7 @@ mod tests {
             let mut order: Vec<usize> = (0..p.staff.len()).collect();
             order.shuffle(&mut rng);
             for i in order {
-                lines.replan(&ix, i, true);
+                lines.replan(&ix, &mut pricer, i, true);
                 let now = Score::of(&validate_table(&p, &lines.table));
                 assert!(now.no_worse(score), "pass {pass} person {i}: {now:?} after {score:?}");
                 score = now;
@@ -1403,7 +1404,7 @@ mod tests {
         }
         // a ruined line planned without a bound is planned again, never worse than nothing
         lines.clear(0);
-        lines.replan(&ix, 0, false);
+        lines.replan(&ix, &mut pricer, 0, false);
         assert_eq!(Score::of(&validate_table(&p, &lines.table)).hard, 0);
     }
 
