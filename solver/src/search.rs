@@ -269,13 +269,19 @@ impl Ctx<'_> {
                 trial.clear(i);
             }
             group.shuffle(rng);
-            for &i in &group {
-                trial.replan(&self.ix, &mut pricer, i, false);
-            }
-            for _ in 0..2 {
-                for &i in &group {
-                    trial.replan(&self.ix, &mut pricer, i, true);
+            // a line planned without a bound may take a second or more (Curtois 13):
+            // past `until` the rebuild is given up between two people
+            let steps = group.iter().map(|&i| (i, false)).chain((0..2).flat_map(|_| group.iter().map(|&i| (i, true))));
+            let mut done = true;
+            for (i, bounded) in steps {
+                if Instant::now() >= until || self.stopped() {
+                    done = false;
+                    break;
                 }
+                trial.replan(&self.ix, &mut pricer, i, bounded);
+            }
+            if !done {
+                break;
             }
             rebuilt += 1;
             let score = Score::of(&validate_table(p, &trial.table));
