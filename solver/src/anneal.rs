@@ -114,12 +114,7 @@ struct Priced {
 
 impl Priced {
     fn of(pricer: &mut Pricer<'_>, table: &Table, slots: usize) -> Priced {
-        let mut count = vec![0u32; slots];
-        for k in table.iter().flatten().flatten() {
-            if let Some(c) = count.get_mut(*k) {
-                *c += 1;
-            }
-        }
+        let count = crate::model::slot_counts(table, slots);
         let totals: Vec<Totals> = table.iter().map(|row| pricer.totals_of(row)).collect();
         let global: Vec<Price> = totals.iter().enumerate().map(|(i, t)| pricer.totals(i, t)).collect();
         // a line's price: its rules on days plus those on its sums (as `Pricer::person`)

@@ -84,6 +84,12 @@ pub(crate) struct Planner {
     start_last: u8,
     start_run: u16,
     hist_last: Option<usize>,
+    /// The person (index into the problem's staff).
+    person: usize,
+    /// The cells priced by the person's own terms: requests, the reference roster,
+    /// hourly cost (`own_work[d][t]`), and being off (`own_off[d]`; infinite if pinned to work).
+    own_work: Vec<Vec<f64>>,
+    own_off: Vec<f64>,
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -191,6 +197,7 @@ impl Planner {
         let cap_off = cap(max_off, min_off).filter(|c| *c < 1 << RUN_BITS)?;
         let hist = &st.history;
         let hist_last = hist.last_shift.as_ref().and_then(|id| ix.shift_by_id.get(id).copied());
+        let (own_work, own_off) = own_costs(p, ix, i);
         let (start_last, start_run) = if hist.consecutive_days_worked > 0 {
             let last = hist_last.map_or(WORKED_UNKNOWN, |t| t as u8 + 1);
             (last, hist.consecutive_days_worked.min(u32::from(cap_work)) as u16)
@@ -219,6 +226,9 @@ impl Planner {
             start_last,
             start_run,
             hist_last,
+            person: i,
+            own_work,
+            own_off,
         })
     }
 
@@ -443,18 +453,10 @@ fn insert(bucket: &mut Vec<u32>, labels: &mut Vec<Label>, new: Label, n_res: usi
     true
 }
 
-/// The cells of person `i`'s line priced by their own terms (requests, the
-/// reference roster, hourly cost) plus `cover(k)` for taking slot `k`; a
-/// cell with no slot the person may take is impossible. Returns the costs
-/// and, per day and shift type, the slot that gives that cell its cost; and
-/// what the person's line `now` (day → slot) costs under the same terms.
-pub(crate) fn cell_costs(
-    p: &Problem,
-    ix: &Index,
-    i: usize,
-    now: &[Option<usize>],
-    cover: &mut dyn FnMut(usize) -> f64,
-) -> (CellCosts, Vec<Vec<Option<usize>>>, f64) {
+/// The cells of person `i`'s line priced by their own terms: requests, the
+/// reference roster, hourly cost (`[d][t]`), and being off (`[d]`; infinite if
+/// pinned to work). Read once, in `Planner::new`.
+fn own_costs(p: &Problem, ix: &Index, i: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     let h = ix.h;
     let types = p.shift_types.len();
     let st = &p.staff[i];
@@ -496,28 +498,55 @@ pub(crate) fn cell_costs(
         let was = shift(&e.shift);
         charge(e.day as usize, &move |got| got == was, p.rules.change_weight);
     }
-    let mut work = vec![vec![f64::INFINITY; types]; h];
-    let mut slot = vec![vec![None; types]; h];
-    for d in 0..h {
-        for &k in &ix.eligible[i][d] {
-            let t = ix.slot_shift[k];
-            let c = own[d][t] + cover(k);
-            if c < work[d][t] {
-                work[d][t] = c;
-                slot[d][t] = Some(k);
-            }
-        }
+    for (d, o) in off.iter_mut().enumerate() {
         if matches!(ix.pin[i][d], Some(Some(_))) {
-            off[d] = f64::INFINITY;
+            *o = f64::INFINITY;
         }
     }
-    let now_cost = (0..h)
-        .map(|d| match now.get(d).copied().flatten() {
-            Some(k) => own[d][ix.slot_shift[k]] + cover(k),
-            None => off[d],
-        })
-        .sum();
-    (CellCosts { work, off }, slot, now_cost)
+    (own, off)
+}
+
+impl Planner {
+    /// The cells of the person's line priced by their own terms plus `cover(k)`
+    /// for taking slot `k`; a cell with no slot the person may take is
+    /// impossible. Returns the costs and, per day and shift type, the slot that
+    /// gives that cell its cost; and what the person's line `now` (day → slot)
+    /// costs under the same terms.
+    pub(crate) fn cell_costs(
+        &self,
+        ix: &Index,
+        now: &[Option<usize>],
+        cover: &mut dyn FnMut(usize) -> f64,
+    ) -> (CellCosts, Vec<Vec<Option<usize>>>, f64) {
+        let (h, types, i) = (self.h, self.types, self.person);
+        let mut work = vec![vec![f64::INFINITY; types]; h];
+        let mut slot = vec![vec![None; types]; h];
+        for d in 0..h {
+            for &k in &ix.eligible[i][d] {
+                let t = ix.slot_shift[k];
+                let c = self.own_work[d][t] + cover(k);
+                if c < work[d][t] {
+                    work[d][t] = c;
+                    slot[d][t] = Some(k);
+                }
+            }
+        }
+        let now_cost = (0..h)
+            .map(|d| match now.get(d).copied().flatten() {
+                Some(k) => self.own_work[d][ix.slot_shift[k]] + cover(k),
+                None => self.own_off[d],
+            })
+            .sum();
+        (CellCosts { work, off: self.own_off.clone() }, slot, now_cost)
+    }
+}
+
+impl Line {
+    /// The line as slots (day → slot), each cell's shift type on the slot
+    /// `Planner::cell_costs` priced it by.
+    pub(crate) fn cells(&self, slot: &[Vec<Option<usize>>]) -> Vec<Option<usize>> {
+        self.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect()
+    }
 }
 
 #[cfg(test)]
@@ -649,7 +678,7 @@ mod tests {
             let h = ix.h;
             for i in 0..p.staff.len() {
                 let planner = Planner::new(&p, &ix, i).expect("only rules the planner follows");
-                let (costs, slot, _) = cell_costs(&p, &ix, i, &[], &mut |k| cover[k]);
+                let (costs, slot, _) = planner.cell_costs(&ix, &[], &mut |k| cover[k]);
                 let line = planner.plan(&costs, f64::INFINITY);
                 // every line, as slot indices
                 let mut best: Option<f64> = None;
@@ -681,12 +710,9 @@ mod tests {
                         assert_eq!(planner.plan(&costs, b + 0.5).map(|l| l.cost), Some(l.cost));
                         assert_eq!(planner.plan(&costs, b), None);
                         // the line's own cost, as the caller's current line
-                        let now: Vec<Option<usize>> =
-                            l.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect();
-                        let (_, _, now_cost) = cell_costs(&p, &ix, i, &now, &mut |k| cover[k]);
+                        let cells = l.cells(&slot);
+                        let (_, _, now_cost) = planner.cell_costs(&ix, &cells, &mut |k| cover[k]);
                         assert!((now_cost - b).abs() < 1e-9);
-                        let cells: Vec<Option<usize>> =
-                            l.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect();
                         let price = pricer.person(i, &cells);
                         assert_eq!(price.hard, 0, "seed {seed} person {i}");
                         let total = price.cost + cells.iter().flatten().map(|&k| cover[k]).sum::<f64>();
@@ -695,7 +721,7 @@ mod tests {
                     (l, b) => {
                         if let Some(l) = l {
                             let mut table = vec![vec![None; h]; p.staff.len()];
-                            table[i] = l.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect();
+                            table[i] = l.cells(&slot);
                             let rep = crate::validate::validate_table(&p, &table);
                             eprintln!("{:?}", rep.hard);
                         }

@@ -78,7 +78,7 @@ struct Ctx<'a> {
     shared: Option<&'a Shared>,
     /// HiGHS gets the incumbent as its start (not on the full-model lane).
     warm_start: bool,
-    /// person → their line planner (`None`: a rule beyond it), made at the first sweep.
+    /// person → their line planner (`None`: a rule beyond it), when the search sweeps.
     planners: Option<Vec<Option<line::Planner>>>,
 }
 
@@ -233,10 +233,8 @@ impl Ctx<'_> {
     /// them, the roster kept if the validator ranks it no worse.
     fn sweep(&mut self, rng: &mut ChaCha8Rng, shape: &Shape, until: Instant) -> bool {
         let p = self.p;
-        let planners = self
-            .planners
-            .take()
-            .unwrap_or_else(|| (0..p.staff.len()).map(|i| line::Planner::new(p, &self.ix, i)).collect());
+        // made where the search decides it has this arm
+        let Some(planners) = self.planners.take() else { return false };
         let mut lines = Lines::new(p, &planners, self.best.clone());
         let mut pricer = Pricer::new(p);
         let mut order: Vec<usize> = (0..p.staff.len()).filter(|&i| planners[i].is_some()).collect();
@@ -999,11 +997,10 @@ impl Shape {
     }
 }
 
-/// A roster being re-planned line by line (`Ctx::sweep`): the table, each
-/// slot's count, and the people's line planners.
+/// A roster being re-planned line by line (`Ctx::sweep`): the people's line
+/// planners, the table, and each slot's count.
 #[derive(Clone)]
 struct Lines<'a> {
-    p: &'a Problem,
     planners: &'a [Option<line::Planner>],
     table: Table,
     count: Vec<u32>,
@@ -1011,11 +1008,8 @@ struct Lines<'a> {
 
 impl<'a> Lines<'a> {
     fn new(p: &'a Problem, planners: &'a [Option<line::Planner>], table: Table) -> Lines<'a> {
-        let mut count = vec![0u32; p.slots.len()];
-        for k in table.iter().flatten().flatten() {
-            count[*k] += 1;
-        }
-        Lines { p, planners, table, count }
+        let count = model::slot_counts(&table, p.slots.len());
+        Lines { planners, table, count }
     }
 
     /// Person `i` off every day.
@@ -1030,7 +1024,6 @@ impl<'a> Lines<'a> {
     /// whether the line changed.
     fn replan(&mut self, ix: &Index, pricer: &mut Pricer<'_>, i: usize, bounded: bool) -> bool {
         let Some(planner) = &self.planners[i] else { return false };
-        let p = self.p;
         for k in self.table[i].iter().flatten() {
             self.count[*k] -= 1;
         }
@@ -1039,16 +1032,11 @@ impl<'a> Lines<'a> {
             let (a, b) = (pricer.slot(k, count[k]), pricer.slot(k, count[k] + 1));
             b.cost - a.cost + SWEEP_HARD * (b.hard_amount - a.hard_amount)
         };
-        let (costs, slot, now) = line::cell_costs(p, ix, i, &self.table[i], &mut cover);
-        let mut breaks_rule = || {
-            let row = &self.table[i];
-            pricer.days(i, row, 0, ix.h).hard + pricer.totals(i, &pricer.totals_of(row)).hard > 0
-        };
-        let bound = if bounded && !breaks_rule() { now } else { f64::INFINITY };
+        let (costs, slot, now) = planner.cell_costs(ix, &self.table[i], &mut cover);
+        let bound = if bounded && pricer.person(i, &self.table[i]).hard == 0 { now } else { f64::INFINITY };
         let mut changed = false;
         if let Some(l) = planner.plan(&costs, bound) {
-            let row: Vec<Option<usize>> =
-                l.shifts.iter().enumerate().map(|(d, t)| t.and_then(|t| slot[d][t])).collect();
+            let row = l.cells(&slot);
             changed = row != self.table[i];
             self.table[i] = row;
         }

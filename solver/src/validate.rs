@@ -804,8 +804,8 @@ impl<'a> Pricer<'a> {
     }
 
     /// Person `i` working `cells` (day → slot), in one pass of the validator:
-    /// the tests' reference for the annealer's split prices.
-    #[cfg(test)]
+    /// the tests' reference for the annealer's split prices, and whether a line
+    /// breaks a rule for the sweep (`search::Lines::replan`).
     pub(crate) fn person(&mut self, i: usize, cells: &[Option<usize>]) -> Price {
         self.reset();
         self.v.person(i, cells);

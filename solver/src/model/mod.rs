@@ -28,6 +28,17 @@ use std::ffi::CString;
 /// staff → day → slot index (`None` = off).
 pub(crate) type Table = Vec<Vec<Option<usize>>>;
 
+/// Slot → people assigned to it in `table` (of `slots` slots).
+pub(crate) fn slot_counts(table: &Table, slots: usize) -> Vec<u32> {
+    let mut count = vec![0u32; slots];
+    for k in table.iter().flatten().flatten() {
+        if let Some(c) = count.get_mut(*k) {
+            *c += 1;
+        }
+    }
+    count
+}
+
 /// A linear expression with a constant, kept as a plain list.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Lin {
