@@ -5,6 +5,7 @@
 
 mod anneal;
 pub mod bench;
+mod colgen;
 pub mod formats;
 pub mod generate;
 mod line;

@@ -23,11 +23,12 @@
 
 use crate::problem::{Index, Mode, Problem, DAY_MINUTES};
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// Limited shift types a line may track as resources.
 const MAX_RES: usize = 10;
 /// Most labels kept per state; beyond it the costliest go (the line is then not proved best).
-const BUCKET: usize = 48;
+pub(crate) const BUCKET: usize = 48;
 /// `last` of a label whose line worked the day before on a shift type the history does not name.
 const WORKED_UNKNOWN: u8 = u8::MAX;
 
@@ -238,6 +239,20 @@ impl Planner {
     /// left) is dropped early: with the cost of the person's current line as
     /// `bound`, only lines better than it are searched.
     pub(crate) fn plan(&self, costs: &CellCosts, bound: f64) -> Option<Line> {
+        self.plan_capped(costs, bound, BUCKET, None)
+    }
+
+    /// [`Planner::plan`] keeping at most `per_state` labels per state: faster,
+    /// and no longer proved best once a state overflows (`Line::exact`); and
+    /// giving up (`None`) at `until`, if given — the caller tells that from "no
+    /// line" by the clock.
+    pub(crate) fn plan_capped(
+        &self,
+        costs: &CellCosts,
+        bound: f64,
+        per_state: usize,
+        until: Option<Instant>,
+    ) -> Option<Line> {
         let h = self.h;
         // the least the days from d on can add
         let mut rest_cost = vec![0.0; h + 1];
@@ -261,6 +276,9 @@ impl Planner {
         let mut keys: Vec<u64> = vec![first.key()];
         let mut prev: Vec<Label> = vec![Label { cost: 0.0, res: [0; MAX_RES], parent: u32::MAX, choice: 0 }];
         for d in 0..h {
+            if until.is_some_and(|u| Instant::now() >= u) {
+                return None;
+            }
             let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
             let mut labels: Vec<Label> = Vec::new();
             let mut next_keys: Vec<u64> = Vec::new();
@@ -346,7 +364,7 @@ impl Planner {
                     } else {
                         continue;
                     }
-                    if bucket.len() > BUCKET {
+                    if bucket.len() > per_state {
                         // drop the costliest
                         let worst = bucket
                             .iter()
@@ -541,6 +559,25 @@ impl Planner {
     }
 }
 
+impl Planner {
+    /// Whether every cell's own cost is a whole number (or impossible).
+    pub(crate) fn own_costs_whole(&self) -> bool {
+        let whole = |x: &f64| !x.is_finite() || x.fract() == 0.0;
+        self.own_work.iter().flatten().all(whole) && self.own_off.iter().all(whole)
+    }
+
+    /// What the person's line `cells` (day → slot) costs by their own terms
+    /// (requests, the reference roster, hourly cost), cover left out.
+    pub(crate) fn own_cost(&self, ix: &Index, cells: &[Option<usize>]) -> f64 {
+        (0..self.h)
+            .map(|d| match cells.get(d).copied().flatten() {
+                Some(k) => self.own_work[d][ix.slot_shift[k]],
+                None => self.own_off[d],
+            })
+            .sum()
+    }
+}
+
 impl Line {
     /// The line as slots (day → slot), each cell's shift type on the slot
     /// `Planner::cell_costs` priced it by.
@@ -550,7 +587,7 @@ impl Line {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::problem::{Contract, History, Pin, Request, RosterEntry, Rules, ShiftType, Slot, Staff};
@@ -560,7 +597,7 @@ mod tests {
 
     /// A small random problem with only the rules the planner follows, all hard:
     /// one slot per day and shift type, so a line is a list of shift types.
-    fn small(seed: u64) -> Problem {
+    pub(crate) fn small(seed: u64) -> Problem {
         let mut r = ChaCha8Rng::seed_from_u64(seed);
         let days = r.random_range(1..=7u32);
         let n_shift = r.random_range(1..=3usize);

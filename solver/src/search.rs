@@ -301,6 +301,71 @@ impl Ctx<'_> {
         self.best_score.better(before)
     }
 
+    /// Column generation over people's lines (`colgen`): the LP for at most
+    /// `lp` seconds, its bound kept; then a dive for at most `dive` seconds,
+    /// whose roster is offered. Nothing happens when a
+    /// person's rules are beyond the line planner or a slot's cover cost is
+    /// not convex.
+    fn colgen(&mut self, lp: f64, dive: f64) -> bool {
+        let t = Instant::now();
+        let Some(mut cg) = crate::colgen::ColGen::new(self.p, &self.ix) else {
+            if self.trace {
+                eprintln!("  colgen: not applicable");
+            }
+            return false;
+        };
+        cg.add_roster(&self.best);
+        let until = (Instant::now() + Duration::from_secs_f64(lp)).min(self.deadline);
+        let stop = || self.stopped();
+        let converged = cg.run(until, &stop, self.trace);
+        let lp_time = t.elapsed().as_secs_f64();
+        let until = (Instant::now() + Duration::from_secs_f64(dive)).min(self.deadline);
+        // a dive from an LP that has not converged yet still gives a roster
+        // (offered, so never worse); none when the LP was given up as too slow
+        let found = if cg.lp_value.is_some() && !cg.too_slow { cg.dive(until, &stop, self.trace) } else { None };
+        // the bound stands only if the master prices the incumbent (and the
+        // dive's roster) as the validator does
+        let dived = found.as_ref().map(|f| validate_table(self.p, f));
+        let mut checks = Vec::new();
+        if self.best_score.hard == 0 {
+            checks.push((cg.cost_of(&self.best) - self.best_score.obj).abs() < 1e-6);
+        }
+        if let (Some(f), Some(rep)) = (&found, &dived) {
+            if rep.hard.is_empty() {
+                checks.push((cg.cost_of(f) - rep.objective).abs() < 1e-6);
+            }
+        }
+        let agree = !checks.is_empty() && checks.iter().all(|c| *c);
+        let (rounds, pool, lp_value, bound) = (cg.rounds, cg.pool(), cg.lp_value, cg.bound);
+        drop(cg);
+        if let Some(b) = bound.filter(|_| agree) {
+            self.bound = Some(self.bound.map_or(b, |o: f64| o.max(b)));
+        }
+        let before = self.best_score;
+        let dived = dived.map(|r| r.objective);
+        if let Some(f) = found {
+            self.offer(f, None);
+        }
+        if self.trace {
+            eprintln!(
+                "  colgen: converged={converged} rounds={rounds} pool={pool} lp={lp_value:?} bound={bound:?} agree={agree} lp_time={lp_time:.1}s dive={dived:?} (incumbent {}) total={:.1}s",
+                before.obj,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        self.at_bound();
+        self.best_score.better(before)
+    }
+
+    /// Whether the incumbent is proved optimal by reaching the bound (then the other lanes stop).
+    fn at_bound(&mut self) -> bool {
+        if !self.proved && self.best_score.hard == 0 && self.bound.is_some_and(|b| self.best_score.obj <= b + 1e-6) {
+            self.proved = true;
+            self.settle();
+        }
+        self.proved
+    }
+
     /// Anneal from the incumbent until `until` and offer the best roster seen.
     fn anneal(&mut self, rng: &mut ChaCha8Rng, until: Instant, accept: f64, relax: bool) -> bool {
         self.anneal_from(None, rng, until, accept, relax)
@@ -631,6 +696,15 @@ fn search_lane<'a>(
     cx.sync();
     cx.report(Phase::Lns);
 
+    // Column generation over people's lines (lane 0; the others search on):
+    // its bound, and a roster from a dive, if every person's rules are within
+    // the line planner and the LP converges in its share of the time.
+    if lane == 0 && !no_sa && std::env::var_os("ROTA_NO_COLGEN").is_none() {
+        cx.colgen(COLGEN_LP_SHARE * limit, COLGEN_DIVE_SHARE * limit);
+        cx.sync();
+        cx.report(Phase::Lns);
+    }
+
     // Phase 2: LNS, alternating with the full model.
     // Models that fit hand the LNS incumbent to HiGHS on the full model (warm
     // start). Small models do so after 30 % of the time for up to half of what
@@ -679,7 +753,7 @@ fn search_lane<'a>(
     let mut arm = LNS;
     loop {
         let mut stale = 0usize;
-        while Instant::now() < lns_end && cx.remaining() > 0.1 {
+        while Instant::now() < lns_end && cx.remaining() > 0.1 && !cx.at_bound() {
             let turn_end = (Instant::now() + Duration::from_secs_f64(burst)).min(lns_end);
             let before = cx.best_score.value();
             let turn_start = Instant::now();
@@ -830,6 +904,9 @@ const ARMS: usize = 3;
 const SWEEP_HARD: f64 = 1e4;
 /// Most people whose lines one ruin-and-recreate step of a sweep clears.
 const RUIN_PEOPLE: usize = 4;
+/// Shares of the time limit for column generation's LP and for its dive.
+const COLGEN_LP_SHARE: f64 = 0.2;
+const COLGEN_DIVE_SHARE: f64 = 0.1;
 
 /// The arm of the next turn among `arms`: an untried one first; else the one
 /// that gained most per second lately, or (with probability `EXPLORE`, and on a

@@ -411,7 +411,7 @@ pub(crate) struct MipParams {
 /// already been initialized to use 2 threads" and does not solve at all (met
 /// in the ninth sitting: one model left at HiGHS's default, every
 /// neighbourhood after it failed).
-const HIGHS_THREADS: i32 = 1;
+pub(crate) const HIGHS_THREADS: i32 = 1;
 
 /// HiGHS's `kSolutionStatusFeasible`.
 const PRIMAL_FEASIBLE: i64 = 2;
