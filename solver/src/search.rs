@@ -5,6 +5,10 @@
 //! models that fit also get full-model solves with the incumbent as warm
 //! start (for the bound and the proof).
 //!
+//! After the first roster, the first lane runs column generation over
+//! people's lines (`colgen`) where the line planner covers every rule: its
+//! Lagrangian bound, and a roster from a dive, offered like any other.
+//!
 //! On a large model whose weekend cover asks for more than the people's
 //! weekend allowances can give, the first half of the time searches with
 //! whole weekends asked of everybody (`whole_weekends`), and the second half
