@@ -22,8 +22,6 @@ use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 use std::collections::HashSet;
 use std::time::Instant;
 
-/// The price of one unit of a hard cover violation in the cover curve (as in the sweep).
-const HARD: f64 = 1e4;
 /// Reduced costs above this are not worth a column.
 const EPS: f64 = 1e-6;
 /// Labels per state of the fast pricing (the exact one keeps `line::BUCKET`).
@@ -49,8 +47,6 @@ struct Duals {
     objective: f64,
     person: Vec<f64>,
     slot: Vec<f64>,
-    /// Per pool column, its value (0 if not in the LP).
-    lambda: Vec<f64>,
 }
 
 pub(crate) struct ColGen<'a> {
@@ -102,10 +98,7 @@ impl<'a> ColGen<'a> {
         let mut pieces = Vec::with_capacity(p.slots.len());
         let mut base = 0.0;
         for (k, &most) in eligible.iter().enumerate() {
-            let mut cost = |n: u32| {
-                let pr = pricer.slot(k, n);
-                pr.cost + HARD * pr.hard_amount
-            };
+            let mut cost = |n: u32| crate::line::cover_cost(&mut pricer, k, n);
             let mut last = cost(0);
             base += last;
             let mut ps: Vec<(f64, f64)> = Vec::new();
@@ -227,15 +220,14 @@ impl<'a> ColGen<'a> {
         let sol = solved.get_solution();
         let dual = sol.dual_rows();
         let first: usize = self.pieces.iter().map(Vec::len).sum();
-        let mut lambda = vec![0.0; self.columns.len()];
+        self.lambda = vec![0.0; self.columns.len()];
         for (pos, &j) in self.lp_cols.iter().enumerate() {
-            lambda[j] = sol.columns().get(first + pos).copied().unwrap_or(0.0);
+            self.lambda[j] = sol.columns().get(first + pos).copied().unwrap_or(0.0);
         }
         let duals = Duals {
             objective: solved.objective_value() + self.base,
             person: dual[..n].to_vec(),
             slot: dual[n..].to_vec(),
-            lambda,
         };
         self.lp = Some((Model::from(solved), conv, cover));
         Some(duals)
@@ -290,7 +282,6 @@ impl<'a> ColGen<'a> {
             let mut exact = true;
             let mut least = vec![0.0; n];
             let mut complete = true;
-            self.lambda = duals.lambda.clone();
             let budget = until.saturating_duration_since(t).as_secs_f64();
             for (i, lo) in least.iter_mut().enumerate() {
                 if Instant::now() >= until || stop() {
@@ -380,9 +371,11 @@ impl<'a> ColGen<'a> {
         true
     }
 
-    /// A dive: column generation to convergence, then the people whose LP
-    /// line is whole (or, if none, the one nearest to whole) held to it, and
-    /// again, until everybody is held: a roster, or `None` at `until`.
+    /// A dive: a few rounds of column generation, then the people whose LP
+    /// line is whole held to it, with at least a `DIVE_SHARE`th of those left
+    /// (nearest to whole first), and again, until everybody is held; at
+    /// `until` everybody left takes their line nearest to whole. `None` only
+    /// if somebody has no line at all.
     pub(crate) fn dive(&mut self, until: Instant, stop: &dyn Fn() -> bool, trace: bool) -> Option<Table> {
         self.diving = true;
         let out = self.dive_steps(until, stop, trace);
@@ -405,13 +398,12 @@ impl<'a> ColGen<'a> {
                     best[c.person] = Some((v, j));
                 }
             }
-            let open: Vec<(usize, f64, usize)> =
+            let mut open: Vec<(usize, f64, usize)> =
                 best.iter().enumerate().filter_map(|(i, b)| b.map(|(v, j)| (i, v, j))).collect();
             if open.is_empty() {
                 break;
             }
-            // the whole ones, and at least an eighth of those left, nearest to whole first
-            let mut open = open;
+            // the whole ones, and at least a `DIVE_SHARE`th of those left, nearest to whole first
             open.sort_by(|a, b| b.1.total_cmp(&a.1));
             let least = if in_time { open.len().div_ceil(DIVE_SHARE) } else { open.len() };
             for (pos, o) in open.iter().enumerate() {

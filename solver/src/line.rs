@@ -22,6 +22,7 @@
 //! exceed `BUCKET`, when the costliest are dropped (`Line::exact`).
 
 use crate::problem::{Index, Mode, Problem, DAY_MINUTES};
+use crate::validate::Pricer;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -29,6 +30,8 @@ use std::time::Instant;
 const MAX_RES: usize = 10;
 /// Most labels kept per state; beyond it the costliest go (the line is then not proved best).
 pub(crate) const BUCKET: usize = 48;
+/// The price of one unit of a hard cover violation (below a hard minimum) in a cell's cover cost.
+const HARD_COVER: f64 = 1e4;
 /// `last` of a label whose line worked the day before on a shift type the history does not name.
 const WORKED_UNKNOWN: u8 = u8::MAX;
 
@@ -549,14 +552,17 @@ impl Planner {
                 }
             }
         }
-        let now_cost = (0..h)
-            .map(|d| match now.get(d).copied().flatten() {
-                Some(k) => self.own_work[d][ix.slot_shift[k]] + cover(k),
-                None => self.own_off[d],
-            })
-            .sum();
+        let now_cost = self.own_cost(ix, now) + now.iter().take(h).flatten().map(|&k| cover(k)).sum::<f64>();
         (CellCosts { work, off: self.own_off.clone() }, slot, now_cost)
     }
+}
+
+/// Slot `k`'s cover cost with `n` people, as the validator prices it, a hard
+/// violation at `HARD_COVER` a unit: what a cell's cover term (the sweep) and
+/// the master's cover curve (`colgen`) are made of.
+pub(crate) fn cover_cost(pricer: &mut Pricer<'_>, k: usize, n: u32) -> f64 {
+    let pr = pricer.slot(k, n);
+    pr.cost + HARD_COVER * pr.hard_amount
 }
 
 impl Planner {

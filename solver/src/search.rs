@@ -702,7 +702,7 @@ fn search_lane<'a>(
 
     // Column generation over people's lines (lane 0; the others search on):
     // its bound, and a roster from a dive, if every person's rules are within
-    // the line planner and the LP converges in its share of the time.
+    // the line planner and its first round shows the LP can converge in its time.
     if lane == 0 && !no_sa && std::env::var_os("ROTA_NO_COLGEN").is_none() {
         cx.colgen(COLGEN_LP_SHARE * limit, COLGEN_DIVE_SHARE * limit);
         cx.sync();
@@ -904,8 +904,6 @@ const LNS: usize = 1;
 /// People re-planned one at a time by their best line (`Ctx::sweep`).
 const SWEEP: usize = 2;
 const ARMS: usize = 3;
-/// Weight of a unit of a hard cover violation (below a hard minimum) in a sweep's cell costs.
-const SWEEP_HARD: f64 = 1e4;
 /// Most people whose lines one ruin-and-recreate step of a sweep clears.
 const RUIN_PEOPLE: usize = 4;
 /// Shares of the time limit for column generation's LP and for its dive.
@@ -1109,10 +1107,7 @@ impl<'a> Lines<'a> {
             self.count[*k] -= 1;
         }
         let count = &self.count;
-        let mut cover = |k: usize| {
-            let (a, b) = (pricer.slot(k, count[k]), pricer.slot(k, count[k] + 1));
-            b.cost - a.cost + SWEEP_HARD * (b.hard_amount - a.hard_amount)
-        };
+        let mut cover = |k: usize| line::cover_cost(pricer, k, count[k] + 1) - line::cover_cost(pricer, k, count[k]);
         let (costs, slot, now) = planner.cell_costs(ix, &self.table[i], &mut cover);
         let bound = if bounded && pricer.person(i, &self.table[i]).hard == 0 { now } else { f64::INFINITY };
         let mut changed = false;
