@@ -302,3 +302,79 @@ pub fn run_inrc2_with(
         })
         .collect()
 }
+
+/// How fast column generation's pricing runs on one instance ([`run_pricing`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct PricingRow {
+    pub instance: String,
+    /// Rounds of column generation run (LP, then every person's best line priced).
+    pub rounds: usize,
+    pub seconds: f64,
+    pub seconds_per_round: Option<f64>,
+    /// Whether no line priced out any more (the LP converged).
+    pub converged: bool,
+    pub lp_value: Option<f64>,
+    pub bound: Option<f64>,
+    pub pool: usize,
+    /// With a dive: the roster it ended with, as the validator prices it (`None`:
+    /// no roster, or one that breaks a rule), and its seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dive: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dive_seconds: Option<f64>,
+    pub error: Option<String>,
+}
+
+/// Column generation alone on a Curtois instance, from each person's best line
+/// without cover, for at most `rounds` rounds or `time_limit` (its LP's time:
+/// a fast first round too slow for it → coarse rounds), never given up as too
+/// slow: the speed of its pricing (the line planner), side by side across
+/// builds; each round on stderr with `ROTA_SOLVER_TRACE`. Then, given `dive`,
+/// a dive for at most that long, and what its roster costs. `error` when the instance cannot be read or a rule of it is
+/// beyond the planner.
+pub fn run_pricing(file: &Path, rounds: usize, time_limit: Duration, dive: Option<Duration>) -> PricingRow {
+    let instance = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut row = PricingRow {
+        instance,
+        rounds: 0,
+        seconds: 0.0,
+        seconds_per_round: None,
+        converged: false,
+        lp_value: None,
+        bound: None,
+        pool: 0,
+        dive: None,
+        dive_seconds: None,
+        error: None,
+    };
+    let problem = match curtois::read_file(file) {
+        Ok(p) => p,
+        Err(e) => {
+            row.error = Some(e.to_string());
+            return row;
+        }
+    };
+    let ix = crate::problem::Index::new(&problem);
+    let Some(mut cg) = crate::colgen::ColGen::new(&problem, &ix) else {
+        row.error = Some("a rule of this instance is beyond the line planner".into());
+        return row;
+    };
+    let t = Instant::now();
+    row.converged = cg.measure(rounds, t + time_limit, std::env::var_os("ROTA_SOLVER_TRACE").is_some());
+    row.seconds = t.elapsed().as_secs_f64();
+    row.rounds = cg.rounds;
+    row.seconds_per_round = (cg.rounds > 0).then(|| row.seconds / cg.rounds as f64);
+    row.lp_value = cg.lp_value;
+    row.bound = cg.bound;
+    row.pool = cg.pool();
+    if let Some(d) = dive {
+        let t = Instant::now();
+        let table = cg.dive(t + d, f64::INFINITY, &|| false, false);
+        row.dive_seconds = Some(t.elapsed().as_secs_f64());
+        row.dive = Some(table.and_then(|tb| {
+            let rep = crate::validate::validate_table(&problem, &tb);
+            rep.hard.is_empty().then_some(rep.objective)
+        }));
+    }
+    row
+}

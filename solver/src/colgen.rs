@@ -14,7 +14,7 @@
 //! over the pool instead, price and branch, found nothing better than the
 //! roster it started from on Curtois 18: see docs/benchmarks.md.)
 
-use crate::line::Planner;
+use crate::line::{Effort, Planner};
 use crate::model::Table;
 use crate::problem::{Index, Problem};
 use crate::validate::Pricer;
@@ -24,8 +24,6 @@ use std::time::Instant;
 
 /// Reduced costs above this are not worth a column.
 const EPS: f64 = 1e-6;
-/// Labels per state of the fast pricing (the exact one keeps `line::BUCKET`).
-const FAST_STATE: usize = 2;
 /// Rounds the LP is expected to need at the least (see `rounds_until`).
 const ROUNDS_NEEDED: f64 = 50.0;
 /// A dive step holds at least one in this many of the people not yet held,
@@ -68,6 +66,10 @@ pub(crate) struct ColGen<'a> {
     fixed: Vec<Option<usize>>,
     /// In a dive the fast pricing's "nothing" ends the rounds (no exact pass).
     diving: bool,
+    /// Rounds price coarsely first (`Effort::Coarse`): a fast round was too slow.
+    coarse: bool,
+    /// The round whose time tells whether the LP can converge in its time.
+    judged_round: usize,
     /// The best Lagrangian bound seen (only from rounds whose every pricing
     /// was exact), rounded up when every cost is whole.
     pub bound: Option<f64>,
@@ -79,6 +81,8 @@ pub(crate) struct ColGen<'a> {
     pub rounds: usize,
     /// The first round showed the LP could not converge in its time (see `ROUNDS_NEEDED`).
     pub too_slow: bool,
+    /// Never give up as too slow, only go on coarsely (to measure the pricing: [`ColGen::measure`]).
+    patient: bool,
 }
 
 impl<'a> ColGen<'a> {
@@ -132,11 +136,14 @@ impl<'a> ColGen<'a> {
             lp_cols: Vec::new(),
             fixed: vec![None; p.staff.len()],
             diving: false,
+            coarse: false,
+            judged_round: 1,
             bound: None,
             lp_value: None,
             lambda: Vec::new(),
             rounds: 0,
             too_slow: false,
+            patient: false,
         })
     }
 
@@ -172,7 +179,9 @@ impl<'a> ColGen<'a> {
                 continue;
             }
             let (costs, slot, _) = self.planners[i].cell_costs(self.ix, &[], &mut |_| 0.0);
-            match self.planners[i].plan_capped(&costs, f64::INFINITY, crate::line::BUCKET, Some(until)) {
+            // any line will do: a coarse plan, an exact one if it finds none
+            let plan = |effort| self.planners[i].plan_with(&costs, f64::INFINITY, effort, Some(until));
+            match plan(Effort::Coarse).or_else(|| plan(Effort::Exact)) {
                 Some(l) => {
                     self.add(i, l.cells(&slot));
                 }
@@ -201,6 +210,13 @@ impl<'a> ColGen<'a> {
                 let mut model = pb.try_optimise(Sense::Minimise).ok()?;
                 model.make_quiet();
                 let _ = model.try_set_option("threads", crate::model::HIGHS_THREADS);
+                // primal simplex while pricing: new columns leave the basis primal
+                // feasible (the dual simplex took 2–3 times as long a round on
+                // Curtois 13); the dual one in a dive, whose LP is built anew each
+                // step: its vertices held to better rosters (Curtois 12, 16, 17)
+                if !self.diving {
+                    let _ = model.try_set_option("simplex_strategy", 4);
+                }
                 (model, conv, cover)
             }
         };
@@ -242,12 +258,22 @@ impl<'a> ColGen<'a> {
     }
 
     /// Rounds of column generation until no line prices out, `until`, or `stop`.
-    /// Pricing is first by a fast, capped planner, and exact only when that
-    /// finds nothing; duals are smoothed towards those of the best bound so
-    /// far (Wentges), falling back to the LP's own when that finds nothing.
-    /// Returns whether the LP converged.
+    /// Pricing is first fast (`Effort::Fast`; coarse instead when a fast round
+    /// is too slow for the LP to converge in its time), then, when that finds
+    /// nothing, fast after coarse and at last exact; duals are smoothed
+    /// towards those of the best bound so far (Wentges), falling back to the
+    /// LP's own when that finds nothing. Returns whether the LP converged.
     pub(crate) fn run(&mut self, until: Instant, stop: &dyn Fn() -> bool, trace: bool) -> bool {
         self.rounds_until(until, stop, trace, usize::MAX)
+    }
+
+    /// [`ColGen::run`] for at most `rounds` rounds, never given up as too slow;
+    /// whether it converged in fewer (the pricing benchmark, `bench::run_pricing`).
+    pub(crate) fn measure(&mut self, rounds: usize, until: Instant, trace: bool) -> bool {
+        self.patient = true;
+        let ended = self.rounds_until(until, &|| false, trace, rounds);
+        self.patient = false;
+        ended && self.rounds < rounds
     }
 
     /// [`ColGen::run`] for at most `most` rounds; true if it converged or used them all.
@@ -258,7 +284,8 @@ impl<'a> ColGen<'a> {
         let n = self.planners.len();
         let mut center: Option<(f64, Vec<f64>, Vec<f64>)> = None;
         let mut smooth = SMOOTH;
-        let mut exact_pass = false;
+        // how much past the first effort the pricing has gone: 0 none, 1 fast after coarse, 2 exact
+        let mut level = 0;
         for _ in 0..most {
             if Instant::now() >= until || stop() {
                 return false;
@@ -276,7 +303,11 @@ impl<'a> ColGen<'a> {
                 ),
                 _ => (duals.slot.clone(), duals.person.clone()),
             };
-            let per_state = if exact_pass { crate::line::BUCKET } else { FAST_STATE };
+            let effort = match level {
+                0 if self.coarse => Effort::Coarse,
+                0 | 1 => Effort::Fast,
+                _ => Effort::Exact,
+            };
             let mut added = 0;
             let mut improving = 0;
             let mut exact = true;
@@ -290,12 +321,16 @@ impl<'a> ColGen<'a> {
                 }
                 // too slow to converge in time: the LP takes some 50 to 150 rounds
                 // (35–57 on Curtois 16–18), so a first round that would take more
-                // than a `ROUNDS_NEEDED`th of the time ends it (Curtois 13: 10 s a
-                // round; 22: minutes), judged by its people priced so far
+                // than a `ROUNDS_NEEDED`th of the time, judged by its people priced
+                // so far, goes on coarsely, and if that is still too slow, ends
+                // (Curtois 13: 5 s a fast round, 0.5 s a coarse one; 22: minutes)
                 let per_round = t.elapsed().as_secs_f64() * n as f64 / i.max(1) as f64;
-                if self.rounds == 1 && i > 0 && per_round * ROUNDS_NEEDED > budget {
-                    self.too_slow = true;
-                    return false;
+                if self.judged(i > 0 && per_round * ROUNDS_NEEDED > budget) {
+                    if self.too_slow {
+                        return false;
+                    }
+                    complete = false;
+                    break;
                 }
                 if self.fixed[i].is_some() {
                     exact = false;
@@ -303,7 +338,12 @@ impl<'a> ColGen<'a> {
                 }
                 let (costs, slot, _) = self.planners[i].cell_costs(self.ix, &[], &mut |k| -pi[k]);
                 *lo = mu[i] - EPS;
-                let line = self.planners[i].plan_capped(&costs, mu[i] - EPS, per_state, Some(until));
+                let mut line = self.planners[i].plan_with(&costs, mu[i] - EPS, effort, Some(until));
+                if effort == Effort::Exact && line.as_ref().is_some_and(|l| !l.exact) {
+                    // a state overflowed: again with room, for the bound
+                    let thorough = self.planners[i].plan_with(&costs, mu[i] - EPS, Effort::Thorough, Some(until));
+                    line = thorough.or(line);
+                }
                 if Instant::now() >= until {
                     // (a line given up at `until` is not "no line")
                     complete = false;
@@ -325,7 +365,7 @@ impl<'a> ColGen<'a> {
             // the Lagrangian value: a bound if every pricing was exact, else an
             // estimate, good enough to choose the smoothing's centre by
             let value = complete.then(|| self.lagrange(&pi, &least));
-            let bound = value.filter(|_| exact && exact_pass);
+            let bound = value.filter(|_| exact && effort == Effort::Exact);
             if let Some(b) = bound {
                 let b = if self.integral { (b - 1e-6).ceil() } else { b };
                 self.bound = Some(self.bound.map_or(b, |o: f64| o.max(b)));
@@ -337,7 +377,7 @@ impl<'a> ColGen<'a> {
             }
             if trace {
                 eprintln!(
-                    "  colgen round {}: lp={:.2} lp_time={lp_time:.3}s round_time={:.3}s exact={exact_pass} smooth={smooth} added={added} improving={improving} pool={} bound={}",
+                    "  colgen round {}: lp={:.2} lp_time={lp_time:.3}s round_time={:.3}s effort={effort:?} smooth={smooth} added={added} improving={improving} pool={} bound={}",
                     self.rounds,
                     duals.objective,
                     t.elapsed().as_secs_f64(),
@@ -345,25 +385,30 @@ impl<'a> ColGen<'a> {
                     value.map_or("-".into(), |b| format!("{b:.2}"))
                 );
             }
-            if !complete {
+            if self.judged(t.elapsed().as_secs_f64() * ROUNDS_NEEDED > budget) && self.too_slow {
                 return false;
             }
-            if self.rounds == 1 && t.elapsed().as_secs_f64() * ROUNDS_NEEDED > budget {
-                self.too_slow = true;
+            if !complete {
+                // (a round cut short to go on coarsely: the next one)
+                if self.coarse && self.judged_round > self.rounds && Instant::now() < until && !stop() {
+                    continue;
+                }
                 return false;
             }
             // (a line that prices out but is in the pool already adds nothing: the
             // LP's duals are off by its tolerance, and going on would not end)
             if improving > 0 && added > 0 {
                 smooth = SMOOTH;
-                exact_pass = false;
+                level = 0;
                 continue;
             }
             // nothing that prices out against the LP's own duals
             if smooth > 0.0 && center.is_some() {
                 smooth = 0.0;
-            } else if !exact_pass && !self.diving {
-                exact_pass = true;
+            } else if level == 0 && self.coarse {
+                level = 1;
+            } else if level < 2 && !self.diving {
+                level = 2;
             } else {
                 return true;
             }
@@ -371,25 +416,62 @@ impl<'a> ColGen<'a> {
         true
     }
 
+    /// Whether the round being judged (see `ROUNDS_NEEDED`) is `slow`, and
+    /// what follows: a fast round too slow → coarse rounds from the next
+    /// one on, a coarse one → `too_slow` (the caller gives up).
+    fn judged(&mut self, slow: bool) -> bool {
+        if self.rounds != self.judged_round || !slow {
+            return false;
+        }
+        if !self.coarse {
+            self.coarse = true;
+            self.judged_round = self.rounds + 1;
+        } else if self.patient {
+            return false;
+        } else {
+            self.too_slow = true;
+        }
+        true
+    }
+
     /// A dive: a few rounds of column generation, then the people whose LP
     /// line is whole held to it, with at least a `DIVE_SHARE`th of those left
     /// (nearest to whole first), and again, until everybody is held; at
-    /// `until` everybody left takes their line nearest to whole. `None` only
-    /// if somebody has no line at all.
-    pub(crate) fn dive(&mut self, until: Instant, stop: &dyn Fn() -> bool, trace: bool) -> Option<Table> {
+    /// `until` everybody left takes their line nearest to whole. `None` if
+    /// somebody has no line at all, or once the LP with the lines held costs
+    /// more than `give_up` (the incumbent: such a dive seldom beats it).
+    pub(crate) fn dive(&mut self, until: Instant, give_up: f64, stop: &dyn Fn() -> bool, trace: bool) -> Option<Table> {
         self.diving = true;
-        let out = self.dive_steps(until, stop, trace);
+        self.lp = None;
+        let out = self.dive_steps(until, give_up, stop, trace);
         self.diving = false;
         self.fixed.iter_mut().for_each(|f| *f = None);
         self.lp = None;
         out
     }
 
-    fn dive_steps(&mut self, until: Instant, stop: &dyn Fn() -> bool, trace: bool) -> Option<Table> {
+    fn dive_steps(&mut self, until: Instant, give_up: f64, stop: &dyn Fn() -> bool, trace: bool) -> Option<Table> {
         let n = self.planners.len();
         loop {
+            // each step an equal share of the time left
+            let open = self.fixed.iter().filter(|f| f.is_none()).count();
+            let step_until = Instant::now() + until.saturating_duration_since(Instant::now()) / steps_left(open);
+            let rounds = self.rounds;
+            self.rounds_until(step_until, stop, false, DIVE_ROUNDS);
+            if self.rounds == rounds {
+                // no time for a round: the LP at least, for the values of the lines
+                if let Some(d) = self.solve_lp() {
+                    self.lp_value = Some(d.objective);
+                }
+            }
+            if self.lp_value.is_some_and(|v| v > give_up) {
+                if trace {
+                    eprintln!("  dive: given up, lp={:?} above {give_up}", self.lp_value);
+                }
+                return None;
+            }
             // out of time: everybody not held takes their LP line nearest to whole
-            let in_time = self.rounds_until(until, stop, false, DIVE_ROUNDS);
+            let in_time = Instant::now() < until && !stop();
             // per person not held, their LP line nearest to whole
             let mut best: Vec<Option<(f64, usize)>> = vec![None; n];
             for (j, c) in self.columns.iter().enumerate() {
@@ -411,6 +493,7 @@ impl<'a> ColGen<'a> {
                     self.fixed[o.0] = Some(o.2);
                 }
             }
+            self.lp = None;
             if trace {
                 eprintln!(
                     "  dive: lp={:?} held {} of {n} pool={}",
@@ -419,7 +502,6 @@ impl<'a> ColGen<'a> {
                     self.columns.len()
                 );
             }
-            self.lp = None;
         }
         let table: Table =
             self.fixed.iter().map(|f| f.map_or_else(Vec::new, |j| self.columns[j].cells.clone())).collect();
@@ -454,6 +536,16 @@ impl<'a> ColGen<'a> {
     pub(crate) fn pool(&self) -> usize {
         self.columns.len()
     }
+}
+
+/// How many dive steps hold `open` people, holding a `DIVE_SHARE`th of those left each.
+fn steps_left(open: usize) -> u32 {
+    let (mut left, mut steps) = (open, 1);
+    while left > 1 {
+        left -= left.div_ceil(DIVE_SHARE);
+        steps += 1;
+    }
+    steps
 }
 
 #[cfg(test)]
@@ -507,7 +599,7 @@ mod tests {
             assert!(bound <= best + 1e-6, "seed {seed}: bound {bound} above the optimum {best}");
             let lp = cg.lp_value.unwrap();
             assert!((lp - bound).abs() < 1e-4, "seed {seed}: converged, so the LP is the bound: {lp} vs {bound}");
-            let dive = cg.dive(far(), &|| false, false).expect("a dive ends with a roster");
+            let dive = cg.dive(far(), f64::INFINITY, &|| false, false).expect("a dive ends with a roster");
             let rep = validate_table(&p, &dive);
             assert!(rep.hard.is_empty(), "seed {seed}: {:?}", rep.hard);
             assert!((cg.cost_of(&dive) - rep.objective).abs() < 1e-6, "seed {seed}");

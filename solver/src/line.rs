@@ -3,8 +3,10 @@
 //! Every rule but cover concerns one person, so with everybody else fixed a
 //! person's best line is a shortest path through the days: a label is a
 //! partial line up to a day, its state what the rules still need to know
-//! (the last shift, the length of the current run of days worked or off and
-//! whether its minimum applies, the minutes and weekends worked), its
+//! (the succession class of the last shift — shift types after which the
+//! same types are forbidden share one —, the length of the current run of
+//! days worked or off and whether its minimum applies, the minutes and
+//! weekends worked), its
 //! resources the shifts of each type whose limit can bind, and a label is
 //! dropped when another one in the same state costs no more and uses no more
 //! of any resource. A bound (the cost of the person's current line) drops
@@ -19,21 +21,50 @@
 //! day 0 read as the validator reads it. A person with any other rule, or
 //! with one of these soft, is not planned here (`Planner::new` says `None`),
 //! and the caller uses the MIP instead. Exact unless a state's labels
-//! exceed `BUCKET`, when the costliest are dropped (`Line::exact`).
+//! exceed `BUCKET`, when the costliest are dropped (`Line::exact`); a fast
+//! plan keeps fewer, and a coarse one also merges states a little apart in
+//! minutes worked (`Effort`).
 
 use crate::problem::{Index, Mode, Problem, DAY_MINUTES};
 use crate::validate::Pricer;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
 
 /// Limited shift types a line may track as resources.
 const MAX_RES: usize = 10;
 /// Most labels kept per state; beyond it the costliest go (the line is then not proved best).
-pub(crate) const BUCKET: usize = 48;
+const BUCKET: usize = 48;
+/// `Effort::Thorough` keeps this many times `BUCKET` labels a state.
+const THOROUGH: usize = 16;
+/// Labels per state of a fast plan.
+const FAST_STATE: usize = 2;
+/// In a coarse plan minutes worked are told apart in the state only to about
+/// this many steps of the person's limit (Curtois 13: 72 units of two hours,
+/// 9 units a step).
+const COARSE_MINUTE_STEPS: u32 = 8;
+
 /// The price of one unit of a hard cover violation (below a hard minimum) in a cell's cover cost.
 const HARD_COVER: f64 = 1e4;
 /// `last` of a label whose line worked the day before on a shift type the history does not name.
 const WORKED_UNKNOWN: u8 = u8::MAX;
+
+/// How hard a plan looks for the best line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Effort {
+    /// Up to `BUCKET` labels a state: the best line, proved so (`Line::exact`)
+    /// unless a state overflows.
+    Exact,
+    /// As `Exact`, with `THOROUGH` times as many labels a state: for when an
+    /// exact plan overflowed and a proof is wanted.
+    Thorough,
+    /// `FAST_STATE` labels a state: a good line, fast, not proved best.
+    Fast,
+    /// Fast, and states that differ only a little in minutes worked merged:
+    /// some ten times faster where minutes limits multiply the states
+    /// (Curtois 13, 15), and the lines found are weaker.
+    Coarse,
+}
 
 /// What each cell of a line costs: `work[d][t]` to work shift type `t` on day
 /// `d` (`f64::INFINITY`: not possible), `off[d]` to be off (infinite if pinned to work).
@@ -59,6 +90,8 @@ struct Label {
     parent: u32,
     /// 0 = off, `t + 1` = shift type `t`.
     choice: u8,
+    /// Minutes worked so far, in units (the state holds them too, in steps in a coarse plan).
+    units: u32,
 }
 
 /// The rules of one person, read once.
@@ -69,7 +102,15 @@ pub(crate) struct Planner {
     units: Vec<u32>,
     min_units: Option<u32>,
     max_units: Option<u32>,
-    /// `[t][u]`: `u` may not be worked the day after `t`.
+    /// Units of minutes one step of a coarse plan's state (see `COARSE_MINUTE_STEPS`).
+    coarse_step: u32,
+    /// Shift type → its succession class: types after which the same types
+    /// are forbidden share one, and a label's state names the class of its
+    /// last shift, not the type (fewer states, the same lines).
+    class: Vec<u8>,
+    /// Class → how many shift types it holds.
+    class_size: Vec<usize>,
+    /// `[c][u]`: `u` may not be worked the day after a shift of class `c`.
     forbidden: Vec<Vec<bool>>,
     /// shift type → its resource and limit, if its limit can bind.
     type_res: Vec<Option<(usize, u16)>>,
@@ -84,7 +125,7 @@ pub(crate) struct Planner {
     min_off: Option<u32>,
     cap_work: u16,
     cap_off: u16,
-    /// The state before day 0: `last` (0 off), run length (0 = unknown past), shift of day −1.
+    /// The state before day 0: `last` (0 off, else class + 1), run length (0 = unknown past), shift of day −1.
     start_last: u8,
     start_run: u16,
     hist_last: Option<usize>,
@@ -164,6 +205,17 @@ impl Planner {
                 }
             }
         }
+        let mut class = Vec::with_capacity(types);
+        let mut classes: Vec<Vec<bool>> = Vec::new();
+        for row in forbidden {
+            let c = classes.iter().position(|r| *r == row).unwrap_or_else(|| {
+                classes.push(row);
+                classes.len() - 1
+            });
+            class.push(c as u8);
+        }
+        let forbidden = classes;
+        let class_size = (0..forbidden.len()).map(|c| class.iter().filter(|&&k| usize::from(k) == c).count()).collect();
         let g = p.shift_types.iter().fold(0, |a, s| gcd(a, s.minutes)).max(1);
         let units: Vec<u32> = p.shift_types.iter().map(|s| s.minutes / g).collect();
         // how many shifts the person could work at most: a limit at or above it cannot bind
@@ -203,7 +255,7 @@ impl Planner {
         let hist_last = hist.last_shift.as_ref().and_then(|id| ix.shift_by_id.get(id).copied());
         let (own_work, own_off) = own_costs(p, ix, i);
         let (start_last, start_run) = if hist.consecutive_days_worked > 0 {
-            let last = hist_last.map_or(WORKED_UNKNOWN, |t| t as u8 + 1);
+            let last = hist_last.map_or(WORKED_UNKNOWN, |t| class[t] + 1);
             (last, hist.consecutive_days_worked.min(u32::from(cap_work)) as u16)
         } else if hist.consecutive_days_off > 0 {
             (0, hist.consecutive_days_off.min(u32::from(cap_off)) as u16)
@@ -216,6 +268,9 @@ impl Planner {
             units,
             min_units: min_minutes.map(|m| m.div_ceil(g)),
             max_units: max_minutes.map(|m| m / g),
+            coarse_step: max_minutes.or(min_minutes).map_or(1, |m| (m / g / COARSE_MINUTE_STEPS).max(1)),
+            class,
+            class_size,
             forbidden,
             type_res,
             weekends_left,
@@ -242,20 +297,25 @@ impl Planner {
     /// left) is dropped early: with the cost of the person's current line as
     /// `bound`, only lines better than it are searched.
     pub(crate) fn plan(&self, costs: &CellCosts, bound: f64) -> Option<Line> {
-        self.plan_capped(costs, bound, BUCKET, None)
+        self.plan_with(costs, bound, Effort::Exact, None)
     }
 
-    /// [`Planner::plan`] keeping at most `per_state` labels per state: faster,
-    /// and no longer proved best once a state overflows (`Line::exact`); and
-    /// giving up (`None`) at `until`, if given — the caller tells that from "no
-    /// line" by the clock.
-    pub(crate) fn plan_capped(
+    /// [`Planner::plan`] with less `effort` (faster, and no longer proved best
+    /// once a state overflows: `Line::exact`), giving up (`None`) at `until`,
+    /// if given — the caller tells that from "no line" by the clock.
+    pub(crate) fn plan_with(
         &self,
         costs: &CellCosts,
         bound: f64,
-        per_state: usize,
+        effort: Effort,
         until: Option<Instant>,
     ) -> Option<Line> {
+        let (per_state, step) = match effort {
+            Effort::Exact => (BUCKET, 1),
+            Effort::Thorough => (THOROUGH * BUCKET, 1),
+            Effort::Fast => (FAST_STATE, 1),
+            Effort::Coarse => (FAST_STATE, self.coarse_step),
+        };
         let h = self.h;
         // the least the days from d on can add
         let mut rest_cost = vec![0.0; h + 1];
@@ -277,16 +337,17 @@ impl Planner {
         let first =
             State { last: self.start_last, judged: self.start_run > 0, run: self.start_run, weekends: 0, minutes: 0 };
         let mut keys: Vec<u64> = vec![first.key()];
-        let mut prev: Vec<Label> = vec![Label { cost: 0.0, res: [0; MAX_RES], parent: u32::MAX, choice: 0 }];
+        let mut prev: Vec<Label> = vec![Label { cost: 0.0, res: [0; MAX_RES], parent: u32::MAX, choice: 0, units: 0 }];
         for d in 0..h {
             if until.is_some_and(|u| Instant::now() >= u) {
                 return None;
             }
-            let mut buckets: HashMap<u64, Vec<u32>> = HashMap::new();
+            let mut buckets: HashMap<u64, Vec<u32>, BuildHasherDefault<StateHasher>> = HashMap::default();
             let mut labels: Vec<Label> = Vec::new();
             let mut next_keys: Vec<u64> = Vec::new();
             for (li, lab) in prev.iter().enumerate() {
-                let State { last, judged, run, weekends, minutes } = State::of(keys[li]);
+                let State { last, judged, run, weekends, .. } = State::of(keys[li]);
+                let minutes = lab.units;
                 let prev_work = last != 0;
                 for choice in 0..=self.types {
                     let cell = if choice == 0 { costs.off[d] } else { costs.work[d][choice - 1] };
@@ -297,7 +358,7 @@ impl Planner {
                     // succession from the day before
                     if work {
                         let before = if d == 0 {
-                            self.hist_last
+                            self.hist_last.map(|t| usize::from(self.class[t]))
                         } else if last != 0 && last != WORKED_UNKNOWN {
                             Some(usize::from(last) - 1)
                         } else {
@@ -355,19 +416,31 @@ impl Planner {
                     if self.min_units.is_some_and(|mn| m + rest_units[d + 1] < mn) {
                         continue;
                     }
-                    let new = Label { cost: lab.cost + cell, res, parent: li as u32, choice: choice as u8 };
+                    let new = Label { cost: lab.cost + cell, res, parent: li as u32, choice: choice as u8, units: m };
                     if new.cost + rest_cost[d + 1] >= bound {
                         continue;
                     }
-                    let k =
-                        State { last: choice as u8, judged: new_judged, run: new_run, weekends: w, minutes: m }.key();
+                    let k = State {
+                        last: if work { self.class[choice - 1] + 1 } else { 0 },
+                        judged: new_judged,
+                        run: new_run,
+                        weekends: w,
+                        minutes: m / step,
+                    }
+                    .key();
                     let bucket = buckets.entry(k).or_default();
                     if insert(bucket, &mut labels, new, self.n_res) {
                         next_keys.push(k);
                     } else {
                         continue;
                     }
-                    if bucket.len() > per_state {
+                    // (an exact plan keeps `BUCKET` labels for each shift type of the class)
+                    let most = if work && matches!(effort, Effort::Exact | Effort::Thorough) {
+                        per_state * self.class_size[usize::from(self.class[choice - 1])]
+                    } else {
+                        per_state
+                    };
+                    if bucket.len() > most {
                         // drop the costliest
                         let worst = bucket
                             .iter()
@@ -399,7 +472,7 @@ impl Planner {
         let best = prev
             .iter()
             .enumerate()
-            .filter(|(li, _)| self.min_units.is_none_or(|mn| State::of(keys[*li]).minutes >= mn))
+            .filter(|(_, lab)| self.min_units.is_none_or(|mn| lab.units >= mn))
             .min_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
             .map(|(li, _)| li)?;
         let cost = prev[best].cost;
@@ -417,7 +490,7 @@ impl Planner {
     }
 }
 
-/// A label's state, packed: last shift (8 bits), whether the current run's
+/// A label's state, packed: last shift's succession class (8 bits; 0 off), whether the current run's
 /// minimum applies (1), its length (12), weekends worked (11), minutes in units (32).
 #[derive(Clone, Copy)]
 struct State {
@@ -426,6 +499,27 @@ struct State {
     run: u16,
     weekends: u16,
     minutes: u32,
+}
+
+/// Hashes a packed `State` key with one multiply (the default hasher is
+/// built against adversaries, and the planner spends much of its time in it).
+#[derive(Default)]
+struct StateHasher(u64);
+
+impl Hasher for StateHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0 ^ u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        let h = (self.0 ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // the product's high bits depend on every bit of the key; fold them down
+        self.0 = h ^ (h >> 29);
+    }
 }
 
 /// Longest run and most weekends a `State` holds.
@@ -710,6 +804,7 @@ pub(crate) mod tests {
     #[test]
     fn the_planned_line_is_the_cheapest_line_the_validator_accepts() {
         let mut planned = 0;
+        let mut fast_lines = 0;
         for seed in 0..1500 {
             let p = small(seed);
             assert_eq!(p.check(), Ok(()), "seed {seed}");
@@ -760,6 +855,18 @@ pub(crate) mod tests {
                         assert_eq!(price.hard, 0, "seed {seed} person {i}");
                         let total = price.cost + cells.iter().flatten().map(|&k| cover[k]).sum::<f64>();
                         assert!((total - l.cost).abs() < 1e-9, "seed {seed} person {i}");
+                        // a fast or coarse plan: a line that keeps every rule, priced
+                        // as the validator prices it, and no cheaper than the best
+                        for effort in [Effort::Fast, Effort::Coarse] {
+                            let Some(f) = planner.plan_with(&costs, f64::INFINITY, effort, None) else { continue };
+                            let cells = f.cells(&slot);
+                            let price = pricer.person(i, &cells);
+                            assert_eq!(price.hard, 0, "seed {seed} person {i} {effort:?}");
+                            let total = price.cost + cells.iter().flatten().map(|&k| cover[k]).sum::<f64>();
+                            assert!((total - f.cost).abs() < 1e-9, "seed {seed} person {i} {effort:?}");
+                            assert!(f.cost >= b - 1e-9, "seed {seed} person {i} {effort:?}");
+                            fast_lines += 1;
+                        }
                     }
                     (l, b) => {
                         if let Some(l) = l {
@@ -777,6 +884,7 @@ pub(crate) mod tests {
             }
         }
         assert!(planned > 1000, "only {planned} people had a line");
+        assert!(fast_lines > 1000, "only {fast_lines} fast or coarse lines");
     }
 
     #[test]

@@ -326,7 +326,9 @@ impl Ctx<'_> {
         let until = (Instant::now() + Duration::from_secs_f64(dive)).min(self.deadline);
         // a dive from an LP that has not converged yet still gives a roster
         // (offered, so never worse); none when the LP was given up as too slow
-        let found = if cg.lp_value.is_some() && !cg.too_slow { cg.dive(until, &stop, self.trace) } else { None };
+        let give_up = if self.best_score.hard == 0 { self.best_score.obj } else { f64::INFINITY };
+        let found =
+            if cg.lp_value.is_some() && !cg.too_slow { cg.dive(until, give_up, &stop, self.trace) } else { None };
         // the bound stands only if the master prices the incumbent (and the
         // dive's roster) as the validator does
         let dived = found.as_ref().map(|f| validate_table(self.p, f));

@@ -6,8 +6,13 @@
 //! - `rota-solver inrc2-check DIR --history H --weeks A-B-C-D SOL-FILE...`: validate official
 //!   per-week solution files (or one `nurse,day,shift,skill` CSV written by `--solutions`) and
 //!   print the report in the official validator's categories
+//! - `rota-solver pricing FILE... [--rounds N] [--time-limit S] [--dive S] [--json]`: column
+//!   generation alone on Curtois instances, at most N rounds (default 20): the speed of its
+//!   pricing; with `--dive`, then a dive of at most S seconds and its roster's cost
 
-use rota_solver::bench::{format_table, run_curtois_with, run_inrc2_with, BenchOptions, BenchRow, Inrc2Instance};
+use rota_solver::bench::{
+    format_table, run_curtois_with, run_inrc2_with, run_pricing, BenchOptions, BenchRow, Inrc2Instance,
+};
 use rota_solver::formats::inrc2;
 use rota_solver::{validate, Solution};
 use std::path::PathBuf;
@@ -16,7 +21,8 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: rota-solver curtois FILE... [--time-limit SECONDS] [--threads N] [--seed N] [--json] [--solutions DIR]
        rota-solver inrc2 DIR --history H --weeks A-B-C-D [--weeks ...] [--time-limit SECONDS] [--threads N] [--seed N] [--json] [--solutions DIR]
-       rota-solver inrc2-check DIR --history H --weeks A-B-C-D SOL-FILE...";
+       rota-solver inrc2-check DIR --history H --weeks A-B-C-D SOL-FILE...
+       rota-solver pricing FILE... [--rounds N] [--time-limit SECONDS] [--dive SECONDS] [--json]";
 
 #[derive(Default)]
 struct Args {
@@ -25,6 +31,8 @@ struct Args {
     positional: Vec<String>,
     history: Option<u32>,
     weeks: Vec<Vec<u32>>,
+    rounds: Option<usize>,
+    dive: Option<Duration>,
 }
 
 fn parse_weeks(v: &str) -> Result<Vec<u32>, String> {
@@ -61,6 +69,20 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
                 a.history = Some(v.parse().map_err(|_| format!("bad history {v}"))?);
             }
             "--weeks" => a.weeks.push(parse_weeks(&value(x)?)?),
+            "--dive" => {
+                let v = value(x)?;
+                a.dive = Some(
+                    v.parse::<f64>()
+                        .ok()
+                        .filter(|s| *s > 0.0 && s.is_finite())
+                        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                        .ok_or(format!("bad dive seconds {v}"))?,
+                );
+            }
+            "--rounds" => {
+                let v = value(x)?;
+                a.rounds = Some(v.parse().ok().filter(|n| *n > 0).ok_or(format!("bad rounds {v}"))?);
+            }
             "--json" => a.json = true,
             "-h" | "--help" => return Ok(None),
             f if f.starts_with("--") => return Err(format!("unknown option {f}")),
@@ -118,6 +140,43 @@ fn inrc2_check(a: &Args) -> Result<bool, String> {
     Ok(rep.is_feasible())
 }
 
+/// `rota-solver pricing`: one line per instance (JSON with `--json`).
+fn pricing(a: &Args) -> ExitCode {
+    let mut ok = true;
+    for f in &a.positional {
+        let r = run_pricing(&PathBuf::from(f), a.rounds.unwrap_or(20), a.opts.time_limit, a.dive);
+        ok &= r.error.is_none();
+        if a.json {
+            if let Ok(s) = serde_json::to_string(&r) {
+                println!("{s}");
+            }
+        } else {
+            println!(
+                "{}: {} rounds in {:.2}s ({} s a round){} lp {:?} bound {:?} pool {}{}{}",
+                r.instance,
+                r.rounds,
+                r.seconds,
+                r.seconds_per_round.map_or("-".into(), |s| format!("{s:.3}")),
+                if r.converged { ", converged," } else { "" },
+                r.lp_value,
+                r.bound,
+                r.pool,
+                r.dive.map_or(String::new(), |d| format!(
+                    " dive {} in {:.1}s",
+                    d.map_or("none".into(), |v| format!("{v}")),
+                    r.dive_seconds.unwrap_or(0.0)
+                )),
+                r.error.as_deref().map_or(String::new(), |e| format!(" error: {e}"))
+            );
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((cmd, rest)) = args.split_first() else {
@@ -160,6 +219,13 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        "pricing" => {
+            if a.positional.is_empty() {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+            return pricing(&a);
         }
         "-h" | "--help" => {
             println!("{USAGE}");
