@@ -304,7 +304,7 @@ pub fn run_inrc2_with(
 }
 
 /// How fast column generation's pricing runs on one instance ([`run_pricing`]).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct PricingRow {
     pub instance: String,
     /// Rounds of column generation run (LP, then every person's best line priced).
@@ -334,19 +334,7 @@ pub struct PricingRow {
 /// beyond the planner.
 pub fn run_pricing(file: &Path, rounds: usize, time_limit: Duration, dive: Option<Duration>) -> PricingRow {
     let instance = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut row = PricingRow {
-        instance,
-        rounds: 0,
-        seconds: 0.0,
-        seconds_per_round: None,
-        converged: false,
-        lp_value: None,
-        bound: None,
-        pool: 0,
-        dive: None,
-        dive_seconds: None,
-        error: None,
-    };
+    let mut row = PricingRow { instance, ..PricingRow::default() };
     let problem = match curtois::read_file(file) {
         Ok(p) => p,
         Err(e) => {

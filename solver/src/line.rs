@@ -316,6 +316,12 @@ impl Planner {
             Effort::Fast => (FAST_STATE, 1),
             Effort::Coarse => (FAST_STATE, self.coarse_step),
         };
+        // labels a state keeps, by its `last` (0 off): an exact plan keeps
+        // `per_state` for each shift type of the last shift's class
+        let proving = matches!(effort, Effort::Exact | Effort::Thorough);
+        let most: Vec<usize> = std::iter::once(per_state)
+            .chain(self.class_size.iter().map(|&n| if proving { per_state * n } else { per_state }))
+            .collect();
         let h = self.h;
         // the least the days from d on can add
         let mut rest_cost = vec![0.0; h + 1];
@@ -420,27 +426,16 @@ impl Planner {
                     if new.cost + rest_cost[d + 1] >= bound {
                         continue;
                     }
-                    let k = State {
-                        last: if work { self.class[choice - 1] + 1 } else { 0 },
-                        judged: new_judged,
-                        run: new_run,
-                        weekends: w,
-                        minutes: m / step,
-                    }
-                    .key();
+                    let last_of = if work { self.class[choice - 1] + 1 } else { 0 };
+                    let k =
+                        State { last: last_of, judged: new_judged, run: new_run, weekends: w, minutes: m / step }.key();
                     let bucket = buckets.entry(k).or_default();
                     if insert(bucket, &mut labels, new, self.n_res) {
                         next_keys.push(k);
                     } else {
                         continue;
                     }
-                    // (an exact plan keeps `BUCKET` labels for each shift type of the class)
-                    let most = if work && matches!(effort, Effort::Exact | Effort::Thorough) {
-                        per_state * self.class_size[usize::from(self.class[choice - 1])]
-                    } else {
-                        per_state
-                    };
-                    if bucket.len() > most {
+                    if bucket.len() > most[usize::from(last_of)] {
                         // drop the costliest
                         let worst = bucket
                             .iter()
@@ -512,7 +507,7 @@ impl Hasher for StateHasher {
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.write_u64(self.0 ^ u64::from(b));
+            self.write_u64(u64::from(b));
         }
     }
     fn write_u64(&mut self, x: u64) {

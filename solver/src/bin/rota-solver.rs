@@ -39,6 +39,11 @@ fn parse_weeks(v: &str) -> Result<Vec<u32>, String> {
     v.split('-').map(|w| w.parse::<u32>().map_err(|_| format!("bad week list {v}"))).collect()
 }
 
+/// A positive, finite number of seconds.
+fn seconds(v: &str) -> Option<Duration> {
+    v.parse::<f64>().ok().filter(|s| *s > 0.0 && s.is_finite()).and_then(|s| Duration::try_from_secs_f64(s).ok())
+}
+
 fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
     let mut a = Args::default();
     let mut it = args.iter();
@@ -48,12 +53,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
         match x.as_str() {
             "--time-limit" => {
                 let v = value(x)?;
-                a.opts.time_limit = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| *s > 0.0 && s.is_finite())
-                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                    .ok_or(format!("bad time limit {v}"))?;
+                a.opts.time_limit = seconds(&v).ok_or(format!("bad time limit {v}"))?;
             }
             "--threads" => {
                 let v = value(x)?;
@@ -71,13 +71,7 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
             "--weeks" => a.weeks.push(parse_weeks(&value(x)?)?),
             "--dive" => {
                 let v = value(x)?;
-                a.dive = Some(
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|s| *s > 0.0 && s.is_finite())
-                        .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                        .ok_or(format!("bad dive seconds {v}"))?,
-                );
+                a.dive = Some(seconds(&v).ok_or(format!("bad dive seconds {v}"))?);
             }
             "--rounds" => {
                 let v = value(x)?;
